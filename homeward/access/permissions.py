@@ -1,0 +1,104 @@
+"""The permission catalogue and which role holds which permission.
+
+This module, with ``scoping`` and ``urlmap``, is the one place that says who may do what.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from homeward.access.roles import Role
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+
+class Perm(StrEnum):
+    CHILD_VIEW = "child.view"
+    CHILD_CREATE = "child.create"
+    CHILD_UPDATE = "child.update"
+    FAMILY_VIEW = "family.view"
+    FAMILY_EDIT = "family.edit"
+    INSTITUTION_VIEW = "institution.view"
+    INSTITUTION_MANAGE = "institution.manage"
+    RESIDENT_MANAGE = "resident.manage"
+    LOCATION_VIEW = "location.view"
+    LOCATION_MANAGE = "location.manage"
+    ADMIN_SITE = "admin.site"
+
+
+_CASEWORK = {
+    Perm.CHILD_VIEW,
+    Perm.CHILD_CREATE,
+    Perm.CHILD_UPDATE,
+    Perm.FAMILY_VIEW,
+    Perm.FAMILY_EDIT,
+    Perm.INSTITUTION_VIEW,
+    Perm.LOCATION_VIEW,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.CASE_MANAGER: frozenset(_CASEWORK | {Perm.RESIDENT_MANAGE}),
+    Role.SUPERVISOR: frozenset(_CASEWORK | {Perm.RESIDENT_MANAGE}),
+    Role.FOSTER_CARE_WORKER: frozenset(_CASEWORK),
+    Role.WORKING_GROUP_MEMBER: frozenset(
+        {Perm.CHILD_VIEW, Perm.FAMILY_VIEW, Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}
+    ),
+    Role.INSTITUTION_STAFF: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.FAMILY_VIEW,
+            Perm.INSTITUTION_VIEW,
+            Perm.RESIDENT_MANAGE,
+            Perm.LOCATION_VIEW,
+        }
+    ),
+    # Aggregates only: analysts never open a child's record.
+    Role.ANALYST: frozenset({Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}),
+    Role.AGENCY_ADMIN: frozenset(
+        {Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE, Perm.LOCATION_VIEW}
+    ),
+    # Configuration, not child records.
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Perm.INSTITUTION_VIEW,
+            Perm.INSTITUTION_MANAGE,
+            Perm.LOCATION_VIEW,
+            Perm.LOCATION_MANAGE,
+            Perm.ADMIN_SITE,
+        }
+    ),
+}
+
+# Roles whose scope is child records at all (used by scoping).
+DATA_ROLES = frozenset(
+    {
+        Role.CASE_MANAGER,
+        Role.SUPERVISOR,
+        Role.FOSTER_CARE_WORKER,
+        Role.WORKING_GROUP_MEMBER,
+        Role.INSTITUTION_STAFF,
+    }
+)
+
+
+def user_roles(user: User) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_homeward_roles", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("role", flat=True))
+        user._homeward_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def user_permissions(user: User) -> frozenset[Perm]:
+    perms: set[Perm] = set()
+    for role in user_roles(user):
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)
+
+
+def has_perm(user: User, perm: Perm) -> bool:
+    return perm in user_permissions(user)

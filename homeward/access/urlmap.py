@@ -1,0 +1,92 @@
+"""One map from URL name to the permission it needs; the navigation reads it too.
+
+A value is ``PUBLIC`` (no login), ``AUTHENTICATED`` (any signed-in user), a permission, or a
+dict from HTTP method to one of those. ``tests/test_urlmap.py`` walks every URL pattern and
+fails when one is missing here; the middleware refuses any view that is not declared.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from homeward.access.permissions import Perm
+
+PUBLIC: Final = "public"
+AUTHENTICATED: Final = "authenticated"
+
+Rule = str | Perm
+Declaration = Rule | dict[str, Rule]
+
+URL_PERMISSIONS: dict[str, Declaration] = {
+    # shell and accounts
+    "home": AUTHENTICATED,
+    "set_language": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "healthz": PUBLIC,
+    # registry
+    "registry:child_list": Perm.CHILD_VIEW,
+    "registry:child_create": Perm.CHILD_CREATE,
+    "registry:child_detail": Perm.CHILD_VIEW,
+    "registry:child_update": Perm.CHILD_UPDATE,
+    "registry:child_relative_add": Perm.FAMILY_EDIT,
+    "registry:household_list": Perm.FAMILY_VIEW,
+    "registry:household_create": Perm.FAMILY_EDIT,
+    "registry:household_detail": Perm.FAMILY_VIEW,
+    "registry:household_update": Perm.FAMILY_EDIT,
+    "registry:person_detail": Perm.FAMILY_VIEW,
+    "registry:person_update": Perm.FAMILY_EDIT,
+    # institutions
+    "institutions:institution_list": Perm.INSTITUTION_VIEW,
+    "institutions:institution_detail": Perm.INSTITUTION_VIEW,
+    "institutions:resident_admit": Perm.RESIDENT_MANAGE,
+    "institutions:resident_discharge": Perm.RESIDENT_MANAGE,
+    # Django admin (configuration only; child records are not registered there)
+    "admin:*": Perm.ADMIN_SITE,
+    # API
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:auth_token": PUBLIC,
+    "api:child_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.CHILD_CREATE},
+    "api:child_duplicates": Perm.CHILD_CREATE,
+    "api:child_detail": {"GET": Perm.CHILD_VIEW, "PATCH": Perm.CHILD_UPDATE},
+    "api:household_list": {"GET": Perm.FAMILY_VIEW, "POST": Perm.FAMILY_EDIT},
+    "api:household_detail": {"GET": Perm.FAMILY_VIEW, "PATCH": Perm.FAMILY_EDIT},
+    "api:person_list": {"GET": Perm.FAMILY_VIEW, "POST": Perm.FAMILY_EDIT},
+    "api:person_detail": {"GET": Perm.FAMILY_VIEW, "PATCH": Perm.FAMILY_EDIT},
+    "api:relationship_list": {"POST": Perm.FAMILY_EDIT},
+    "api:institution_list": {"GET": Perm.INSTITUTION_VIEW, "POST": Perm.INSTITUTION_MANAGE},
+    "api:institution_detail": {"GET": Perm.INSTITUTION_VIEW, "PATCH": Perm.INSTITUTION_MANAGE},
+    "api:resident_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.RESIDENT_MANAGE},
+    "api:residence_detail": {"PATCH": Perm.RESIDENT_MANAGE},
+    "api:location_list": {"GET": Perm.LOCATION_VIEW, "POST": Perm.LOCATION_MANAGE},
+    "api:location_detail": {"GET": Perm.LOCATION_VIEW, "PATCH": Perm.LOCATION_MANAGE},
+}
+
+
+def declaration_for(view_name: str) -> Declaration | None:
+    if view_name in URL_PERMISSIONS:
+        return URL_PERMISSIONS[view_name]
+    namespace = view_name.split(":", 1)[0]
+    return URL_PERMISSIONS.get(f"{namespace}:*")
+
+
+def rule_for(view_name: str, method: str) -> Rule | None:
+    """The rule for one request, or None when the view or the method is not declared."""
+    declaration = declaration_for(view_name)
+    if isinstance(declaration, dict):
+        if method == "HEAD":
+            method = "GET"
+        return declaration.get(method)
+    return declaration
+
+
+# The navigation: each entry is shown to a user whose permissions satisfy its URL's rule.
+NAVIGATION: list[tuple[str, Promise]] = [
+    ("registry:child_list", _("Children")),
+    ("registry:household_list", _("Households")),
+    ("institutions:institution_list", _("Institutions")),
+]

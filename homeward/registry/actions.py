@@ -1,0 +1,230 @@
+"""Every write to children, persons, households and relationships."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.core.errors import check_version
+from homeward.registry.models import (
+    CaseNumberCounter,
+    Child,
+    Household,
+    Person,
+    Relationship,
+)
+from homeward.registry.names import search_key_for, to_latin
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import Agency, User
+    from homeward.registry.models import NamedPerson
+
+NAME_FIELDS = ("family_name", "given_name", "patronymic")
+
+CHILD_FIELDS = frozenset(
+    {
+        *NAME_FIELDS,
+        *(f"{f}_latin" for f in NAME_FIELDS),
+        "sex",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "has_disability",
+        "disability_domains",
+        "legal_status",
+        "home_location",
+        "school_name",
+        "school_location",
+        "household",
+    }
+)
+PERSON_FIELDS = frozenset(
+    {
+        *NAME_FIELDS,
+        *(f"{f}_latin" for f in NAME_FIELDS),
+        "sex",
+        "date_of_birth",
+        "phone",
+        "location",
+        "household",
+        "notes",
+    }
+)
+HOUSEHOLD_FIELDS = frozenset({"name", "address", "location", "notes"})
+
+
+def _check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be set here.") for name in sorted(unknown)}
+        )
+
+
+def _country_code(person: NamedPerson) -> str:
+    location = getattr(person, "home_location", None) or getattr(person, "location", None)
+    return location.country_code if location is not None else ""
+
+
+def _fill_latin_and_key(person: NamedPerson, previous: dict[str, str] | None = None) -> None:
+    """Fill each empty Latin name from the written one; rebuild the search key.
+
+    When a written name changes and its Latin form was the automatic one, the Latin form
+    follows the change.
+    """
+    country = _country_code(person)
+    for field in NAME_FIELDS:
+        written = (getattr(person, field) or "").strip()
+        setattr(person, field, written)
+        latin_field = f"{field}_latin"
+        latin = (getattr(person, latin_field) or "").strip()
+        if previous is not None and previous.get(field) != written:
+            if latin == to_latin(previous.get(field, ""), country):
+                latin = ""
+        setattr(person, latin_field, latin or to_latin(written, country))
+    person.search_key = search_key_for(
+        *(getattr(person, f) for f in NAME_FIELDS),
+        *(getattr(person, f"{f}_latin") for f in NAME_FIELDS),
+    )
+
+
+def _next_case_number(child: Child) -> str:
+    path = child.home_location.path.split("/")
+    prefix = path[1] if len(path) > 1 else path[0]
+    year = timezone.localdate().year
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
+        prefix=prefix, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{year}-{counter.last:05d}"
+
+
+@transaction.atomic
+def child_register(*, actor: User, agency: Agency, data: dict[str, Any]) -> Child:
+    _check_fields(data, CHILD_FIELDS)
+    child = Child(agency=agency, created_by=actor, **data)
+    _fill_latin_and_key(child)
+    child.full_clean(exclude=["case_number"])
+    child.case_number = _next_case_number(child)
+    child.save()
+    return child
+
+
+def _apply_changes(
+    instance: Any, model: type[Any], version: int | None, changes: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    locked = model.objects.select_for_update().get(pk=instance.pk)
+    check_version(locked.version, version)
+    before = {name: getattr(locked, name) for name in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    return locked, before
+
+
+@transaction.atomic
+def child_update(
+    *, actor: User, child: Child, version: int | None, changes: dict[str, Any]
+) -> Child:
+    _check_fields(changes, CHILD_FIELDS)
+    locked, before = _apply_changes(child, Child, version, changes)
+    _fill_latin_and_key(locked, {f: before.get(f, getattr(child, f)) for f in NAME_FIELDS})
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    return locked  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def household_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Household:
+    _check_fields(data, HOUSEHOLD_FIELDS)
+    household = Household(agency=agency, **data)
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *, actor: User, household: Household, version: int | None, changes: dict[str, Any]
+) -> Household:
+    _check_fields(changes, HOUSEHOLD_FIELDS)
+    locked, _before = _apply_changes(household, Household, version, changes)
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    return locked  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def child_household_set(*, actor: User, child: Child, household: Household | None) -> Child:
+    return child_update(actor=actor, child=child, version=None, changes={"household": household})
+
+
+@transaction.atomic
+def person_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Person:
+    _check_fields(data, PERSON_FIELDS)
+    person = Person(agency=agency, **data)
+    _fill_latin_and_key(person)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, person: Person, version: int | None, changes: dict[str, Any]
+) -> Person:
+    _check_fields(changes, PERSON_FIELDS)
+    locked, before = _apply_changes(person, Person, version, changes)
+    _fill_latin_and_key(locked, {f: before.get(f, getattr(person, f)) for f in NAME_FIELDS})
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    return locked  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def relationship_add(
+    *,
+    actor: User,
+    child: Child,
+    kind: str,
+    person: Person | None = None,
+    related_child: Child | None = None,
+    lives_with_child: bool = False,
+    notes: str = "",
+) -> Relationship:
+    if related_child is not None and related_child.pk == child.pk:
+        raise ValidationError({"related_child": _("A child cannot be their own relative.")})
+    relationship = Relationship(
+        child=child,
+        kind=kind,
+        person=person,
+        related_child=related_child,
+        lives_with_child=lives_with_child,
+        notes=notes,
+    )
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def child_relative_register(
+    *,
+    actor: User,
+    child: Child,
+    kind: str,
+    person_data: dict[str, Any],
+    lives_with_child: bool = False,
+) -> Relationship:
+    """Register a new person and link them to the child in one step."""
+    data = {"household": child.household if lives_with_child else None, **person_data}
+    person = person_create(actor=actor, agency=child.agency, data=data)
+    return relationship_add(
+        actor=actor, child=child, kind=kind, person=person, lives_with_child=lives_with_child
+    )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from homeward.api.api import api
+from homeward.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("homeward.accounts.urls")),
+    path("children/", include("homeward.registry.urls")),
+    path("institutions/", include("homeward.institutions.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "homeward.core.views.not_found"
+handler500 = "homeward.core.views.server_error"
