@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for url_name, label in NAVIGATION:
         rule = rule_for(url_name, "GET")
-        if isinstance(rule, Perm) and not has_perm(user, rule):  # type: ignore[arg-type]
+        if isinstance(rule, Perm) and not has_perm(user, rule):
             continue
         items.append(
             {

@@ -71,6 +71,6 @@ class AccessMiddleware:
             return redirect_to_login(request.get_full_path())
         if rule == AUTHENTICATED:
             return None
-        if not has_perm(request.user, Perm(rule)):  # type: ignore[arg-type]
+        if not has_perm(request.user, Perm(rule)):
             return _deny(request, 403)
         return None

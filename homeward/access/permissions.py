@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from homeward.access.roles import Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from homeward.accounts.models import User
 
 
@@ -83,22 +85,22 @@ DATA_ROLES = frozenset(
 )
 
 
-def user_roles(user: User) -> frozenset[str]:
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_homeward_roles", None)
     if cached is None:
         cached = frozenset(user.memberships.values_list("role", flat=True))
-        user._homeward_roles = cached  # type: ignore[attr-defined]
+        setattr(user, "_homeward_roles", cached)  # noqa: B010  (a per-request cache on the user)
     return cached
 
 
-def user_permissions(user: User) -> frozenset[Perm]:
+def user_permissions(user: User | AnonymousUser) -> frozenset[Perm]:
     perms: set[Perm] = set()
     for role in user_roles(user):
         perms |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(perms)
 
 
-def has_perm(user: User, perm: Perm) -> bool:
+def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
     return perm in user_permissions(user)

@@ -19,9 +19,7 @@ if TYPE_CHECKING:
 
     from homeward.accounts.models import Agency, User
 
-AGENCY_SCOPED_ROLES = frozenset(
-    {Role.CASE_MANAGER, Role.SUPERVISOR, Role.FOSTER_CARE_WORKER}
-)
+AGENCY_SCOPED_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.FOSTER_CARE_WORKER})
 NOTHING = Q(pk__in=[])
 
 
@@ -30,8 +28,8 @@ def _data_memberships(user: User | AnonymousUser) -> list[Any]:
         return []
     cached: list[Any] | None = getattr(user, "_homeward_memberships", None)
     if cached is None:
-        cached = list(user.memberships.select_related("agency"))  # type: ignore[union-attr]
-        user._homeward_memberships = cached  # type: ignore[union-attr]
+        cached = list(user.memberships.select_related("agency"))
+        setattr(user, "_homeward_memberships", cached)  # noqa: B010  (a per-request cache)
     return cached
 
 

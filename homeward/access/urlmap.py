@@ -47,6 +47,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     # Django admin (configuration only; child records are not registered there)
     "admin:*": Perm.ADMIN_SITE,
     # API
+    "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:auth_token": PUBLIC,

@@ -28,5 +28,5 @@ def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         raise HttpError(401, _("Wrong username or password."))
-    raw, token = token_issue(user=user)  # type: ignore[arg-type]
+    raw, token = token_issue(user=user)
     return {"token": raw, "expires_at": token.expires_at.isoformat()}

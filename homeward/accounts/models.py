@@ -69,9 +69,7 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
 
@@ -122,3 +120,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -26,9 +26,7 @@ def reject_control_characters(value: str) -> None:
 def reject_control_characters_single_line(value: str) -> None:
     """A single-line value (a name) may not contain line breaks or tabs either."""
     if any(c in ALLOWED_CONTROL for c in value):
-        raise ValidationError(
-            _("This field must be on one line."), code="control_characters"
-        )
+        raise ValidationError(_("This field must be on one line."), code="control_characters")
     reject_control_characters(value)
 
 

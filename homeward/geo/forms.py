@@ -24,6 +24,8 @@ class GroupedLocationIterator(BaseChoiceIterator):
             yield ("", self.field.empty_label)
         groups: dict[str, list[tuple[str, str]]] = {}
         district_names: dict[int, str] = {}
+        if self.field.queryset is None:
+            return
         queryset = self.field.queryset.select_related("parent", "parent__parent")
         for location in queryset:
             if location.level == Level.REGION:

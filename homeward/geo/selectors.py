@@ -34,9 +34,11 @@ def location_get(code: str) -> Location:
 
 def place_choices() -> QuerySet[Location]:
     """Districts and localities: where a child or family can live."""
-    return Location.objects.filter(level__in=[Level.DISTRICT, Level.LOCALITY]).select_related(
-        "parent"
-    ).order_by("path")
+    return (
+        Location.objects.filter(level__in=[Level.DISTRICT, Level.LOCALITY])
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def area_choices() -> QuerySet[Location]:

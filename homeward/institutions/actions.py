@@ -64,8 +64,10 @@ def resident_admit(
 ) -> Residence:
     if admitted_on > timezone.localdate():
         raise ValidationError({"admitted_on": _("The admission date cannot be in the future.")})
-    overlapping = Residence.objects.select_for_update().filter(child=child).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=admitted_on)
+    overlapping = (
+        Residence.objects.select_for_update()
+        .filter(child=child)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=admitted_on))
     )
     if overlapping.exists():
         raise ValidationError(

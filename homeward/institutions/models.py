@@ -53,9 +53,7 @@ class Residence(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="residences"
     )
-    child = models.ForeignKey(
-        "registry.Child", on_delete=models.PROTECT, related_name="residences"
-    )
+    child = models.ForeignKey("registry.Child", on_delete=models.PROTECT, related_name="residences")
     admitted_on = models.DateField(_("admitted"))
     left_on = models.DateField(_("left"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
@@ -71,3 +69,6 @@ class Residence(models.Model):
         indexes = [models.Index(fields=["institution", "left_on"], name="residence_open_idx")]
         verbose_name = _("residence")
         verbose_name_plural = _("residences")
+
+    def __str__(self) -> str:
+        return f"{self.child_id} @ {self.institution_id} from {self.admitted_on}"

@@ -50,9 +50,7 @@ def institution_get(user: AnyUser, institution_uuid: Any) -> Institution:
         key = uuid_module.UUID(str(institution_uuid))
     except ValueError as exc:
         raise Http404 from exc
-    institution = (
-        institution_list(user).filter(uuid=key).first()
-    )
+    institution = institution_list(user).filter(uuid=key).first()
     if institution is None:
         raise Http404
     return institution
@@ -85,9 +83,9 @@ def residence_get(user: AnyUser, residence_uuid: Any) -> Residence:
         key = uuid_module.UUID(str(residence_uuid))
     except ValueError as exc:
         raise Http404 from exc
-    residence = residences_for_user(user).select_related("child", "institution").filter(
-        uuid=key
-    ).first()
+    residence = (
+        residences_for_user(user).select_related("child", "institution").filter(uuid=key).first()
+    )
     if residence is None:
         raise Http404
     return residence

@@ -81,9 +81,9 @@ def _fill_latin_and_key(person: NamedPerson, previous: dict[str, str] | None = N
         setattr(person, field, written)
         latin_field = f"{field}_latin"
         latin = (getattr(person, latin_field) or "").strip()
-        if previous is not None and previous.get(field) != written:
-            if latin == to_latin(previous.get(field, ""), country):
-                latin = ""
+        automatic = previous is not None and latin == to_latin(previous.get(field, ""), country)
+        if previous is not None and previous.get(field) != written and automatic:
+            latin = ""
         setattr(person, latin_field, latin or to_latin(written, country))
     person.search_key = search_key_for(
         *(getattr(person, f) for f in NAME_FIELDS),

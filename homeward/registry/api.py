@@ -130,8 +130,14 @@ def _child_data(user: Any, payload: ChildFields) -> dict[str, Any]:
     for field in ("home_location", "school_location"):
         if field in data:
             data[field] = location_by_code(field, data[field])
-    for field in ("patronymic", "patronymic_latin", "family_name_latin", "given_name_latin",
-                  "school_name", "legal_status"):
+    for field in (
+        "patronymic",
+        "patronymic_latin",
+        "family_name_latin",
+        "given_name_latin",
+        "school_name",
+        "legal_status",
+    ):
         if field in data and data[field] is None:
             data[field] = "" if field != "legal_status" else "unknown"
     if "household" in data:
@@ -375,8 +381,14 @@ def _person_data(user: Any, payload: PersonFields) -> dict[str, Any]:
         data["household"] = record_in(
             "household", selectors.households_for_user(user), data["household"]
         )
-    for field in ("patronymic", "family_name_latin", "given_name_latin", "patronymic_latin",
-                  "phone", "notes"):
+    for field in (
+        "patronymic",
+        "family_name_latin",
+        "given_name_latin",
+        "patronymic_latin",
+        "phone",
+        "notes",
+    ):
         if field in data and data[field] is None:
             data[field] = ""
     return data

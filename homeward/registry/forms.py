@@ -63,7 +63,7 @@ class ChildForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = Sex.choices
+        self.fields["sex"].choices = Sex.choices  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -81,8 +81,7 @@ class ChildRegisterForm(ChildForm):
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agency_field = self.fields["agency"]
-        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field: forms.ModelChoiceField = self.fields["agency"]  # type: ignore[type-arg,assignment]
         agency_field.queryset = agencies
         if agencies.count() == 1:
             agency_field.initial = agencies.first().code
@@ -91,18 +90,16 @@ class ChildRegisterForm(ChildForm):
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    sex = forms.ChoiceField(
-        label=_("Sex"), required=False, choices=[("", _("Any"))] + list(Sex.choices)
-    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("Any")), *Sex.choices])
     legal_status = forms.ChoiceField(
         label=_("Legal status"),
         required=False,
-        choices=[("", _("Any"))] + list(LegalStatus.choices),
+        choices=[("", _("Any")), *LegalStatus.choices],
     )
     age_band = forms.ChoiceField(
         label=_("Age"),
         required=False,
-        choices=[("", _("Any"))] + [(band, band) for band in AGE_BANDS],
+        choices=[("", _("Any")), *[(band, band) for band in AGE_BANDS]],
     )
     disability = forms.ChoiceField(
         label=_("Disability"),
@@ -148,7 +145,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = Sex.choices
+        self.fields["sex"].choices = Sex.choices  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

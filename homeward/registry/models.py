@@ -64,9 +64,15 @@ class NamedPerson(PublicModel):
     family_name = models.CharField(_("family name"), max_length=100, validators=ONE_LINE)
     given_name = models.CharField(_("given name"), max_length=100, validators=ONE_LINE)
     patronymic = models.CharField(_("patronymic"), max_length=100, validators=ONE_LINE, blank=True)
-    family_name_latin = models.CharField(_("family name (Latin)"), max_length=100, validators=ONE_LINE, blank=True)
-    given_name_latin = models.CharField(_("given name (Latin)"), max_length=100, validators=ONE_LINE, blank=True)
-    patronymic_latin = models.CharField(_("patronymic (Latin)"), max_length=100, validators=ONE_LINE, blank=True)
+    family_name_latin = models.CharField(
+        _("family name (Latin)"), max_length=100, validators=ONE_LINE, blank=True
+    )
+    given_name_latin = models.CharField(
+        _("given name (Latin)"), max_length=100, validators=ONE_LINE, blank=True
+    )
+    patronymic_latin = models.CharField(
+        _("patronymic (Latin)"), max_length=100, validators=ONE_LINE, blank=True
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     search_key = models.CharField(max_length=600, editable=False, default="")
     agency = models.ForeignKey(
@@ -94,9 +100,7 @@ class NamedPerson(PublicModel):
 
 class Household(PublicModel):
     name = models.CharField(_("household name"), max_length=200, validators=ONE_LINE)
-    address = models.CharField(
-        _("address"), max_length=300, blank=True, validators=ONE_LINE
-    )
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=ONE_LINE)
     location = models.ForeignKey(
         "geo.Location", verbose_name=_("location"), on_delete=models.PROTECT, related_name="+"
     )
@@ -210,7 +214,8 @@ class Child(NamedPerson):
         elif domains and not self.has_disability:
             errors.setdefault("has_disability", []).append(
                 ValidationError(
-                    _("Tick disability when functional domains are affected."), code="required"
+                    _("Tick disability when functional domains are affected."),
+                    code="disability_unticked",
                 )
             )
         for field in ("home_location", "school_location"):
@@ -253,6 +258,9 @@ class Relationship(models.Model):
         verbose_name = _("relationship")
         verbose_name_plural = _("relationships")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.child_id}"
+
 
 class CaseNumberCounter(models.Model):
     """The last case number issued per prefix and year."""
@@ -265,3 +273,6 @@ class CaseNumberCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="case_counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -22,7 +22,7 @@ M = TypeVar("M", bound=Model)
 
 # A query word matches a stored word at this similarity (0–100) or as its prefix.
 MIN_WORD_SCORE = 75
-PG_WORD_SIMILARITY_THRESHOLD = 0.5
+PG_WORD_SIMILARITY_THRESHOLD = 0.35
 # The embedded search ranks at most this many matches.
 SQLITE_MAX_MATCHES = 1000
 
@@ -70,11 +70,8 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     for word in words:
         condition &= Q(search_key__trigram_word_similar=word)
         score = score + TrigramWordSimilarity(word, "search_key")
-    return (
-        queryset.filter(condition)
-        .annotate(search_score=score)
-        .order_by("-search_score", "pk")
-    )
+    ranked: QuerySet[M] = queryset.filter(condition).annotate(search_score=score)
+    return ranked.order_by("-search_score", "pk")
 
 
 def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
@@ -91,11 +88,10 @@ def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
         *[When(pk=pk, then=Value(score)) for score, pk in scored],
         output_field=FloatField(),
     )
-    return (
-        queryset.filter(pk__in=[pk for _, pk in scored])
-        .annotate(search_score=rank)
-        .order_by("-search_score", "pk")
+    ranked: QuerySet[M] = queryset.filter(pk__in=[pk for _, pk in scored]).annotate(
+        search_score=rank
     )
+    return ranked.order_by("-search_score", "pk")
 
 
 def search_by_name(queryset: QuerySet[M], text: str) -> QuerySet[M]:
@@ -152,4 +148,3 @@ def duplicate_candidates(
             scored.append((candidate, score))
     scored.sort(key=lambda item: -item[1])
     return scored[:limit]
-

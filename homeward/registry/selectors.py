@@ -99,15 +99,18 @@ def child_list(user: AnyUser, filters: ChildFilters) -> QuerySet[Child]:
     if filters.location:
         code = filters.location
         qs = qs.filter(
-            Q(home_location__code=code) | Q(home_location__path__contains=f"/{code}/")
+            Q(home_location__code=code)
+            | Q(home_location__path__contains=f"/{code}/")
             | Q(home_location__path__startswith=f"{code}/")
         )
     if filters.age_band in AGE_BANDS:
         low, high = AGE_BANDS[filters.age_band]
         qs = qs.filter(_birth_range_for_age(low, high, timezone.localdate()))
     if filters.institution:
+        from homeward.institutions.models import Residence
+
         qs = qs.filter(
-            pk__in=Child.residences.rel.related_model.objects.filter(
+            pk__in=Residence.objects.filter(
                 institution__code=filters.institution, left_on__isnull=True
             ).values("child_id")
         )

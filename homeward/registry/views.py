@@ -16,7 +16,6 @@ from homeward.core.forms import add_action_errors
 from homeward.core.paging import paginate, query_without_page
 from homeward.institutions.selectors import child_residences
 from homeward.registry import actions, selectors
-from homeward.registry.models import FunctionalDomain
 from homeward.registry.forms import (
     ChildFilterForm,
     ChildForm,
@@ -25,6 +24,7 @@ from homeward.registry.forms import (
     PersonForm,
     RelativeForm,
 )
+from homeward.registry.models import FunctionalDomain
 
 
 def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
@@ -181,10 +181,10 @@ def household_create(request: HttpRequest) -> HttpResponse:
     agency = child.agency if child is not None else agencies.first()
     if agency is None:
         return render(request, "errors/403.html", status=403)
-    initial = {}
+    initial: dict[str, str] = {}
     if child is not None:
         initial = {"name": _("%(family)s family") % {"family": child.family_name}}
-        initial["location"] = child.home_location.code  # type: ignore[assignment]
+        initial["location"] = child.home_location.code
     form = HouseholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

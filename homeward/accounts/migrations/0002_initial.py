@@ -6,41 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('institutions', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("institutions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='institution',
-            field=models.ForeignKey(blank=True, help_text='For institution staff: the institution they work in.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='staff_memberships', to='institutions.institution', verbose_name='institution'),
+            model_name="membership",
+            name="institution",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For institution staff: the institution they work in.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="staff_memberships",
+                to="institutions.institution",
+                verbose_name="institution",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='team',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='accounts.agency'),
+            model_name="team",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="teams",
+                to="accounts.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='memberships', to='accounts.team'),
+            model_name="membership",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="memberships",
+                to="accounts.team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('agency', 'name'), name='team_unique_name'),
+            model_name="team",
+            constraint=models.UniqueConstraint(fields=("agency", "name"), name="team_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'agency', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "agency", "role"), name="membership_unique_role"
+            ),
         ),
     ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -24,13 +25,14 @@ def widget(field: BoundField) -> SafeString:
             attrs["class"] = f"{css} is-invalid"
     if described:
         attrs["aria-describedby"] = " ".join(described)
-    return field.as_widget(attrs=attrs)
+    rendered: SafeString = field.as_widget(attrs=attrs)
+    return rendered
 
 
 @register.simple_tag(takes_context=True)
 def sort_link(context: dict[str, Any], key: str) -> str:
     """The current query string with ``sort`` set to ``key`` (or its reverse when active)."""
-    request = context["request"]
+    request: HttpRequest = context["request"]
     params = request.GET.copy()
     current = params.get("sort", "name")
     params["sort"] = f"-{key}" if current == key else key

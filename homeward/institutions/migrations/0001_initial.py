@@ -6,56 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_latin', models.CharField(blank=True, max_length=300, verbose_name='name (Latin)')),
-                ('kind', models.CharField(choices=[('infant_home', 'Infant home'), ('childrens_home', "Children's home"), ('boarding_school', 'Boarding school'), ('disability_home', 'Home for children with disabilities'), ('small_group_home', 'Small group home'), ('social_shelter', 'Social shelter')], max_length=30, verbose_name='type')),
-                ('capacity', models.PositiveIntegerField(verbose_name='capacity')),
-                ('is_active', models.BooleanField(default=True, verbose_name='operating')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='accounts.agency', verbose_name='operating agency')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.location', verbose_name='location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_latin",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (Latin)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("infant_home", "Infant home"),
+                            ("childrens_home", "Children's home"),
+                            ("boarding_school", "Boarding school"),
+                            ("disability_home", "Home for children with disabilities"),
+                            ("small_group_home", "Small group home"),
+                            ("social_shelter", "Social shelter"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("capacity", models.PositiveIntegerField(verbose_name="capacity")),
+                ("is_active", models.BooleanField(default=True, verbose_name="operating")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="accounts.agency",
+                        verbose_name="operating agency",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.location",
+                        verbose_name="location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-                'ordering': ['name'],
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Residence',
+            name="Residence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('admitted_on', models.DateField(verbose_name='admitted')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='notes')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residences', to='registry.child')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residences', to='institutions.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("admitted_on", models.DateField(verbose_name="admitted")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left")),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="notes")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residences",
+                        to="registry.child",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="residences",
+                        to="institutions.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'residence',
-                'verbose_name_plural': 'residences',
-                'ordering': ['-admitted_on'],
-                'indexes': [models.Index(fields=['institution', 'left_on'], name='residence_open_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('admitted_on')), _connector='OR'), name='residence_left_after_admitted')],
+                "verbose_name": "residence",
+                "verbose_name_plural": "residences",
+                "ordering": ["-admitted_on"],
+                "indexes": [
+                    models.Index(fields=["institution", "left_on"], name="residence_open_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("left_on__isnull", True),
+                            ("left_on__gte", models.F("admitted_on")),
+                            _connector="OR",
+                        ),
+                        name="residence_left_after_admitted",
+                    )
+                ],
             },
         ),
     ]

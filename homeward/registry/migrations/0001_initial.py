@@ -8,150 +8,517 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseNumberCounter',
+            name="CaseNumberCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=16)),
-                ('year', models.PositiveIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=16)),
+                ("year", models.PositiveIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='case_counter_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prefix", "year"), name="case_counter_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=200, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='household name')),
-                ('address', models.CharField(blank=True, max_length=300, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='address')),
-                ('notes', models.TextField(blank=True, max_length=5000, validators=[homeward.core.validators.reject_control_characters], verbose_name='notes')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='accounts.agency', verbose_name='responsible agency')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.location', verbose_name='location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="household name",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="address",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[homeward.core.validators.reject_control_characters],
+                        verbose_name="notes",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="accounts.agency",
+                        verbose_name="responsible agency",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.location",
+                        verbose_name="location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ['name'],
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('family_name', models.CharField(max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='family name')),
-                ('given_name', models.CharField(max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='given name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='patronymic')),
-                ('family_name_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='family name (Latin)')),
-                ('given_name_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='given name (Latin)')),
-                ('patronymic_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='patronymic (Latin)')),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='sex')),
-                ('search_key', models.CharField(default='', editable=False, max_length=600)),
-                ('case_number', models.CharField(editable=False, max_length=32, unique=True, verbose_name='case number')),
-                ('date_of_birth', models.DateField(validators=[homeward.core.validators.validate_birth_date], verbose_name='date of birth')),
-                ('date_of_birth_estimated', models.BooleanField(default=False, verbose_name='date of birth is estimated')),
-                ('has_disability', models.BooleanField(default=False, verbose_name='disability')),
-                ('disability_domains', models.JSONField(blank=True, default=list, verbose_name='functional domains affected')),
-                ('legal_status', models.CharField(choices=[('orphan', 'Orphan'), ('parental_rights_deprived', 'Parents deprived of parental rights'), ('parental_rights_restricted', 'Parental rights restricted'), ('temporary_placement_by_parents', 'Temporarily placed by parents'), ('unknown', 'Unknown')], default='unknown', max_length=40, verbose_name='legal status')),
-                ('school_name', models.CharField(blank=True, max_length=200, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='school')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='responsible agency')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('home_location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.location', verbose_name='home location')),
-                ('school_location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.location', verbose_name='school location')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='registry.household', verbose_name='household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "family_name",
+                    models.CharField(
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="family name",
+                    ),
+                ),
+                (
+                    "given_name",
+                    models.CharField(
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="given name",
+                    ),
+                ),
+                (
+                    "patronymic",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="patronymic",
+                    ),
+                ),
+                (
+                    "family_name_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="family name (Latin)",
+                    ),
+                ),
+                (
+                    "given_name_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="given name (Latin)",
+                    ),
+                ),
+                (
+                    "patronymic_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="patronymic (Latin)",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("F", "Female"), ("M", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("search_key", models.CharField(default="", editable=False, max_length=600)),
+                (
+                    "case_number",
+                    models.CharField(
+                        editable=False, max_length=32, unique=True, verbose_name="case number"
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(
+                        validators=[homeward.core.validators.validate_birth_date],
+                        verbose_name="date of birth",
+                    ),
+                ),
+                (
+                    "date_of_birth_estimated",
+                    models.BooleanField(default=False, verbose_name="date of birth is estimated"),
+                ),
+                ("has_disability", models.BooleanField(default=False, verbose_name="disability")),
+                (
+                    "disability_domains",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="functional domains affected"
+                    ),
+                ),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("orphan", "Orphan"),
+                            ("parental_rights_deprived", "Parents deprived of parental rights"),
+                            ("parental_rights_restricted", "Parental rights restricted"),
+                            ("temporary_placement_by_parents", "Temporarily placed by parents"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=40,
+                        verbose_name="legal status",
+                    ),
+                ),
+                (
+                    "school_name",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="responsible agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.location",
+                        verbose_name="home location",
+                    ),
+                ),
+                (
+                    "school_location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.location",
+                        verbose_name="school location",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="registry.household",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'child',
-                'verbose_name_plural': 'children',
-                'ordering': ['family_name', 'given_name', 'id'],
+                "verbose_name": "child",
+                "verbose_name_plural": "children",
+                "ordering": ["family_name", "given_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('family_name', models.CharField(max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='family name')),
-                ('given_name', models.CharField(max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='given name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='patronymic')),
-                ('family_name_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='family name (Latin)')),
-                ('given_name_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='given name (Latin)')),
-                ('patronymic_latin', models.CharField(blank=True, max_length=100, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='patronymic (Latin)')),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='sex')),
-                ('search_key', models.CharField(default='', editable=False, max_length=600)),
-                ('date_of_birth', models.DateField(blank=True, null=True, validators=[homeward.core.validators.validate_birth_date], verbose_name='date of birth')),
-                ('phone', models.CharField(blank=True, max_length=40, validators=[homeward.core.validators.reject_control_characters_single_line], verbose_name='phone')),
-                ('notes', models.TextField(blank=True, max_length=5000, validators=[homeward.core.validators.reject_control_characters], verbose_name='notes')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='responsible agency')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='registry.household', verbose_name='household')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.location', verbose_name='location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "family_name",
+                    models.CharField(
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="family name",
+                    ),
+                ),
+                (
+                    "given_name",
+                    models.CharField(
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="given name",
+                    ),
+                ),
+                (
+                    "patronymic",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="patronymic",
+                    ),
+                ),
+                (
+                    "family_name_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="family name (Latin)",
+                    ),
+                ),
+                (
+                    "given_name_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="given name (Latin)",
+                    ),
+                ),
+                (
+                    "patronymic_latin",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="patronymic (Latin)",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("F", "Female"), ("M", "Male")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("search_key", models.CharField(default="", editable=False, max_length=600)),
+                (
+                    "date_of_birth",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[homeward.core.validators.validate_birth_date],
+                        verbose_name="date of birth",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        validators=[homeward.core.validators.reject_control_characters_single_line],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[homeward.core.validators.reject_control_characters],
+                        verbose_name="notes",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="responsible agency",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="registry.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.location",
+                        verbose_name="location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
-                'ordering': ['family_name', 'given_name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('sibling', 'Sibling'), ('grandparent', 'Grandparent'), ('aunt_uncle', 'Aunt or uncle'), ('other_relative', 'Other relative'), ('guardian', 'Guardian'), ('foster_carer', 'Foster carer')], max_length=20, verbose_name='relationship')),
-                ('lives_with_child', models.BooleanField(default=False, verbose_name='lives with the child')),
-                ('notes', models.CharField(blank=True, max_length=500, validators=[homeward.core.validators.reject_control_characters], verbose_name='notes')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='registry.child')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='registry.person')),
-                ('related_child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("sibling", "Sibling"),
+                            ("grandparent", "Grandparent"),
+                            ("aunt_uncle", "Aunt or uncle"),
+                            ("other_relative", "Other relative"),
+                            ("guardian", "Guardian"),
+                            ("foster_carer", "Foster carer"),
+                        ],
+                        max_length=20,
+                        verbose_name="relationship",
+                    ),
+                ),
+                (
+                    "lives_with_child",
+                    models.BooleanField(default=False, verbose_name="lives with the child"),
+                ),
+                (
+                    "notes",
+                    models.CharField(
+                        blank=True,
+                        max_length=500,
+                        validators=[homeward.core.validators.reject_control_characters],
+                        verbose_name="notes",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="registry.child",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "related_child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.child",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relationship',
-                'verbose_name_plural': 'relationships',
+                "verbose_name": "relationship",
+                "verbose_name_plural": "relationships",
             },
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name', 'given_name', 'id'], name='child_name_idx'),
+            model_name="child",
+            index=models.Index(fields=["family_name", "given_name", "id"], name="child_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['agency', 'family_name', 'given_name'], name='child_agency_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["agency", "family_name", "given_name"], name="child_agency_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['date_of_birth'], name='child_dob_idx'),
+            model_name="child",
+            index=models.Index(fields=["date_of_birth"], name="child_dob_idx"),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['home_location'], name='child_home_idx'),
+            model_name="child",
+            index=models.Index(fields=["home_location"], name="child_home_idx"),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('related_child__isnull', True)), models.Q(('person__isnull', True), ('related_child__isnull', False)), _connector='OR'), name='relationship_one_counterpart'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person__isnull", False), ("related_child__isnull", True)),
+                    models.Q(("person__isnull", True), ("related_child__isnull", False)),
+                    _connector="OR",
+                ),
+                name="relationship_one_counterpart",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('child', 'person', 'kind'), name='relationship_unique_person'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("child", "person", "kind"), name="relationship_unique_person"
+            ),
         ),
     ]

@@ -1,0 +1,150 @@
+"""The fixed cast of users and agencies every test reuses, and shared fixtures."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from homeward.access.roles import Role
+from homeward.accounts.models import Agency, AgencyKind, Membership, Team, User
+from homeward.geo.loader import locations_load
+from homeward.geo.models import Location
+from homeward.institutions.models import Institution
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def geo(db: None) -> None:
+    """The location tree from the repository's data file (loaded once per database)."""
+    if not Location.objects.filter(code="BY-VI").exists():
+        locations_load()
+
+
+def make_agency(code: str, name: str, kind: str, area: str, parent: Agency | None) -> Agency:
+    return Agency.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        area=Location.objects.get(code=area),
+        parent=parent,
+        path=f"{parent.path}/{code}" if parent else code,
+    )
+
+
+def make_user(username: str, agency: Agency, role: str, **extra: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username)
+    Membership.objects.create(user=user, agency=agency, role=role, **extra)
+    return user
+
+
+@dataclass
+class Cast:
+    region_a: Agency
+    agency_a: Agency
+    agency_b: Agency
+    institution: Institution
+    case_manager_a: User
+    supervisor_a: User
+    case_manager_b: User
+    working_group: User
+    analyst: User
+    admin: User
+    institution_staff: User
+
+
+@pytest.fixture
+def cast(geo: None) -> Cast:
+    """Agency A in Vitebsk district, agency B in Gomel district, and one user per role."""
+    ministry = make_agency("BY-MOE", "Министерство образования", AgencyKind.MINISTRY, "BY", None)
+    region_a = make_agency(
+        "BY-VI-EDU", "Витебский облисполком", AgencyKind.REGIONAL_BODY, "BY-VI", ministry
+    )
+    vitebsk_district = Location.objects.filter(parent__code="BY-VI", level="district").first()
+    gomel_district = Location.objects.filter(parent__code="BY-HO", level="district").first()
+    assert vitebsk_district and gomel_district
+    agency_a = make_agency(
+        "A-SEC",
+        "СПЦ района A",
+        AgencyKind.SOCIAL_EDUCATIONAL_CENTRE,
+        vitebsk_district.code,
+        region_a,
+    )
+    region_b = make_agency(
+        "BY-HO-EDU", "Гомельский облисполком", AgencyKind.REGIONAL_BODY, "BY-HO", ministry
+    )
+    agency_b = make_agency(
+        "B-SEC", "СПЦ района B", AgencyKind.SOCIAL_EDUCATIONAL_CENTRE, gomel_district.code, region_b
+    )
+    institution = Institution.objects.create(
+        code="INST-A",
+        name="Дом ребёнка A",
+        kind="infant_home",
+        agency=region_a,
+        location=vitebsk_district,
+        capacity=40,
+    )
+    team = Team.objects.create(agency=agency_a, name="Team A")
+    return Cast(
+        region_a=region_a,
+        agency_a=agency_a,
+        agency_b=agency_b,
+        institution=institution,
+        case_manager_a=make_user("cm_a", agency_a, Role.CASE_MANAGER, team=team),
+        supervisor_a=make_user("sup_a", agency_a, Role.SUPERVISOR, team=team),
+        case_manager_b=make_user("cm_b", agency_b, Role.CASE_MANAGER),
+        working_group=make_user("wg", agency_a, Role.WORKING_GROUP_MEMBER),
+        analyst=make_user("analyst", ministry, Role.ANALYST),
+        admin=_admin(ministry),
+        institution_staff=make_user(
+            "staff", region_a, Role.INSTITUTION_STAFF, institution=institution
+        ),
+    )
+
+
+def _admin(agency: Agency) -> User:
+    user = User.objects.create_user(
+        username="admin", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    Membership.objects.create(user=user, agency=agency, role=Role.SYSTEM_ADMIN)
+    return user
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+CHILD_DEFAULTS: dict[str, Any] = {
+    "family_name": "Иванов",
+    "given_name": "Алексей",
+    "patronymic": "Сергеевич",
+    "sex": "M",
+    "date_of_birth": datetime.date(2015, 3, 14),
+}
+
+
+def child_data(agency: Agency, **overrides: Any) -> dict[str, Any]:
+    """Registration data for a child living in the agency's area."""
+    data = dict(CHILD_DEFAULTS)
+    data["home_location"] = agency.area
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def register_child(cast: Cast) -> Any:
+    """Register a child through the action, in agency A by default."""
+    from homeward.registry.actions import child_register
+
+    def register(agency: Agency | None = None, actor: User | None = None, **fields: Any) -> Any:
+        agency = agency or cast.agency_a
+        actor = actor or (cast.case_manager_b if agency == cast.agency_b else cast.case_manager_a)
+        return child_register(actor=actor, agency=agency, data=child_data(agency, **fields))
+
+    return register
