@@ -48,7 +48,8 @@ pytest: venv
 
 # Re-extract translatable strings after changing them; then translate the .po files.
 messages: venv
-	cd homeward && ../$(PY) ../manage.py makemessages -l ru -l be -l bg --no-obsolete --no-location
+	cd homeward && ../$(PY) ../manage.py makemessages -l ru -l be -l bg --no-obsolete --no-location \
+		--ignore "tests/*" --ignore "*/tests/*"
 	cd homeward && ../$(PY) ../manage.py compilemessages
 
 clean:

@@ -180,6 +180,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "homeward" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Minsk")
+FORMAT_MODULE_PATH = ["homeward.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -95,14 +95,14 @@ def institution_create(request: HttpRequest, payload: InstitutionIn) -> tuple[in
 
 
 @router.get(
-    "/institutions/{institution_id}", response=InstitutionOut, url_name="institution_detail"
+    "/institutions/{uuid:institution_id}", response=InstitutionOut, url_name="institution_detail"
 )
 def institution_detail(request: HttpRequest, institution_id: uuid.UUID) -> Institution:
     return selectors.institution_get(request.user, institution_id)
 
 
 @router.patch(
-    "/institutions/{institution_id}", response=InstitutionOut, url_name="institution_detail"
+    "/institutions/{uuid:institution_id}", response=InstitutionOut, url_name="institution_detail"
 )
 def institution_update(
     request: HttpRequest, institution_id: uuid.UUID, payload: InstitutionPatch
@@ -146,7 +146,7 @@ class ResidentQuery(Schema):
 
 
 @router.get(
-    "/institutions/{institution_id}/residents",
+    "/institutions/{uuid:institution_id}/residents",
     response=Page[ResidenceOut],
     url_name="resident_list",
 )
@@ -165,7 +165,7 @@ def resident_list(
 
 
 @router.post(
-    "/institutions/{institution_id}/residents",
+    "/institutions/{uuid:institution_id}/residents",
     response={201: ResidenceOut},
     url_name="resident_list",
 )
@@ -184,7 +184,7 @@ def resident_admit(
     return 201, residence
 
 
-@router.patch("/residences/{residence_id}", response=ResidenceOut, url_name="residence_detail")
+@router.patch("/residences/{uuid:residence_id}", response=ResidenceOut, url_name="residence_detail")
 def resident_discharge(
     request: HttpRequest, residence_id: uuid.UUID, payload: DischargeIn
 ) -> Residence:

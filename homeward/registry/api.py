@@ -218,12 +218,12 @@ def child_duplicates(request: HttpRequest, query: Query[DuplicateQuery]) -> list
     return [{"child": c, "score": s} for c, s in found]
 
 
-@router.get("/children/{child_id}", response=ChildOut, url_name="child_detail")
+@router.get("/children/{uuid:child_id}", response=ChildOut, url_name="child_detail")
 def child_detail(request: HttpRequest, child_id: uuid.UUID) -> Child:
     return selectors.child_get(request.user, child_id)
 
 
-@router.patch("/children/{child_id}", response=ChildOut, url_name="child_detail")
+@router.patch("/children/{uuid:child_id}", response=ChildOut, url_name="child_detail")
 def child_update(request: HttpRequest, child_id: uuid.UUID, payload: ChildPatch) -> Child:
     child = selectors.child_get(request.user, child_id)
     return actions.child_update(
@@ -299,12 +299,12 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> tuple[int, H
     return 201, household
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, url_name="household_detail")
+@router.get("/households/{uuid:household_id}", response=HouseholdOut, url_name="household_detail")
 def household_detail(request: HttpRequest, household_id: uuid.UUID) -> Household:
     return selectors.household_get(request.user, household_id)
 
 
-@router.patch("/households/{household_id}", response=HouseholdOut, url_name="household_detail")
+@router.patch("/households/{uuid:household_id}", response=HouseholdOut, url_name="household_detail")
 def household_update(
     request: HttpRequest, household_id: uuid.UUID, payload: HouseholdPatch
 ) -> Household:
@@ -415,12 +415,12 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
     return 201, person
 
 
-@router.get("/persons/{person_id}", response=PersonOut, url_name="person_detail")
+@router.get("/persons/{uuid:person_id}", response=PersonOut, url_name="person_detail")
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return selectors.person_get(request.user, person_id)
 
 
-@router.patch("/persons/{person_id}", response=PersonOut, url_name="person_detail")
+@router.patch("/persons/{uuid:person_id}", response=PersonOut, url_name="person_detail")
 def person_update(request: HttpRequest, person_id: uuid.UUID, payload: PersonPatch) -> Person:
     person = selectors.person_get(request.user, person_id)
     return actions.person_update(

@@ -1,0 +1,96 @@
+"""The main journey in a real browser: Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the live server runs in another.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    executable = path if Path(path).exists() else None  # else Playwright's own Chromium
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+def test_register_find_and_open_a_child_in_russian(live_server, page, cast):
+    page.goto(f"{live_server.url}/children/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", cast.case_manager_a.username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/children/")
+
+    # the language switcher submits on change
+    page.select_option("#language-select", "ru")
+    page.wait_for_selector("html[lang=ru]")
+    assert page.locator("h1").inner_text() == "Дети"
+
+    page.click("a[href='/children/new/']")
+    fill_child(page, cast, "Іваноў", "Алесь", "Сяргеевіч")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=BY-VI-")
+    assert page.locator("h1").inner_text() == "Іваноў Алесь Сяргеевіч"
+
+    # a near-twin written in Russian: the warning comes before anything is saved
+    page.goto(f"{live_server.url}/children/new/")
+    fill_child(page, cast, "Иванов", "Алесь", "")
+    page.click("button[type=submit]")
+    warning = page.locator("#duplicate-warning")
+    warning.wait_for()
+    assert "Іваноў Алесь Сяргеевіч" in warning.inner_text()
+
+    # search as you type, by the Latin spelling of the Cyrillic name
+    page.goto(f"{live_server.url}/children/")
+    page.fill("#id_q", "Ivanou")
+    result = page.locator("#child-results a", has_text="Іваноў Алесь")
+    result.wait_for()
+    assert page.locator("#child-results tbody tr").count() == 1
+    result.click()
+    page.wait_for_selector("h1:has-text('Іваноў Алесь')")
+    assert "Ivanou Ales Siarheevich" in page.content()
+
+
+def fill_child(page, cast, family: str, given: str, patronymic: str) -> None:
+    page.fill("#id_family_name", family)
+    page.fill("#id_given_name", given)
+    page.fill("#id_patronymic", patronymic)
+    page.check("input[name=sex][value=M]")
+    page.fill("#id_date_of_birth", "2015-03-14")
+    page.select_option("#id_home_location", cast.agency_a.area.code)
