@@ -9,6 +9,7 @@ from homeward.accounts.models import Agency
 from homeward.core.forms import StyledFormMixin, VersionField
 from homeward.core.models import Sex
 from homeward.geo.forms import LocationChoiceField
+from homeward.institutions.models import Institution
 from homeward.registry.models import (
     Child,
     FunctionalDomain,
@@ -107,6 +108,13 @@ class ChildFilterForm(forms.Form):
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
     )
     location = LocationChoiceField(areas=True, label=_("Area"), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Living in"),
+        required=False,
+        queryset=Institution.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Any"),
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

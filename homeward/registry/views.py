@@ -32,6 +32,7 @@ def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
         return selectors.ChildFilters()
     data = form.cleaned_data
     location = data.get("location")
+    institution = data.get("institution")
     disability = {"yes": True, "no": False}.get(data.get("disability") or "")
     return selectors.ChildFilters(
         q=data.get("q") or "",
@@ -40,6 +41,7 @@ def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
         location=location.code if location else "",
         disability=disability,
         age_band=data.get("age_band") or "",
+        institution=institution.code if institution else "",
         sort=data.get("sort") or "name",
     )
 

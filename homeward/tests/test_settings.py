@@ -12,8 +12,12 @@ import pytest
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
     clean.update(env)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import homeward.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import homeward.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         env=clean,
         capture_output=True,
         text=True,

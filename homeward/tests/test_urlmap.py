@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from homeward.access.urlmap import PUBLIC, URL_PERMISSIONS, declaration_for
 
 
-def walk(patterns: list[object], namespace: str = "") -> Iterator[tuple[str, str]]:
+def walk(patterns: Sequence[object], namespace: str = "") -> Iterator[tuple[str, str]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             nested = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace

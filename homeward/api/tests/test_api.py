@@ -73,9 +73,7 @@ def test_token_then_register_read_list_and_update_a_child(cast):
     assert listed["count"] == 1
     assert listed["items"][0]["id"] == child["id"]
 
-    updated = api.send(
-        "patch", f"/children/{child['id']}", {"version": 1, "school_name": "СШ № 4"}
-    )
+    updated = api.send("patch", f"/children/{child['id']}", {"version": 1, "school_name": "СШ № 4"})
     assert updated.status_code == 200, updated.content
     assert updated.json()["school_name"] == "СШ № 4"
     assert updated.json()["version"] == 2
@@ -106,7 +104,9 @@ def test_a_bad_or_revoked_token_is_refused(cast):
 
 def test_list_pages_and_counts(cast, register_child):
     for index in range(7):
-        register_child(given_name=f"Ребёнок{index}", date_of_birth=datetime.date(2012, 1, 1 + index))
+        register_child(
+            given_name=f"Ребёнок{index}", date_of_birth=datetime.date(2012, 1, 1 + index)
+        )
     api = Api(cast.case_manager_a)
     page = api.get("/children", page=2, page_size=5).json()
     assert page["count"] == 7
@@ -185,7 +185,10 @@ def test_a_near_twin_answers_409_with_the_candidates_until_confirmed(cast, regis
 def test_a_stale_version_is_refused_with_409(cast, register_child):
     child = register_child()
     api = Api(cast.case_manager_a)
-    assert api.send("patch", f"/children/{child.uuid}", {"version": 1, "school_name": "A"}).status_code == 200
+    assert (
+        api.send("patch", f"/children/{child.uuid}", {"version": 1, "school_name": "A"}).status_code
+        == 200
+    )
     stale = api.send("patch", f"/children/{child.uuid}", {"version": 1, "school_name": "B"})
     assert stale.status_code == 409
     assert "Someone else changed this record" in stale.json()["errors"]["non_field_errors"][0]
@@ -255,7 +258,9 @@ def test_households_persons_and_relationships(cast, register_child):
     assert joined.json()["household"] == household_id
     assert api.get("/persons", search="Ivanova").json()["count"] == 1
     assert api.get(f"/households/{household_id}").json()["name"] == "Семья Ивановых"
-    patched = api.send("patch", f"/households/{household_id}", {"version": 1, "notes": "Мать работает"})
+    patched = api.send(
+        "patch", f"/households/{household_id}", {"version": 1, "notes": "Мать работает"}
+    )
     assert patched.json()["version"] == 2
     other = Api(cast.case_manager_b)
     assert other.get(f"/households/{household_id}").status_code == 404
@@ -289,7 +294,10 @@ def test_institutions_and_residents(cast, register_child):
     left = api.send("patch", f"/residences/{admitted.json()['id']}", {"left_on": "2024-06-01"})
     assert left.json()["left_on"] == "2024-06-01"
     # institution staff see their current residents only; others see none of this child
-    assert Api(cast.case_manager_b).get(f"/institutions/{institution_id}/residents").json()["count"] == 0
+    assert (
+        Api(cast.case_manager_b).get(f"/institutions/{institution_id}/residents").json()["count"]
+        == 0
+    )
 
 
 def test_only_administrators_change_institutions_and_locations(cast):

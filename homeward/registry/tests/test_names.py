@@ -62,9 +62,9 @@ def test_key_is_lower_case_latin_words(text: str) -> None:
     assert all(c == " " or "a" <= c <= "z" for c in key)
 
 
-SYLLABLES = st.tuples(
-    st.sampled_from("бвгджзклмнпрстфхцчшщ"), st.sampled_from("аеиоуыэюяё")
-).map("".join)
+SYLLABLES = st.tuples(st.sampled_from("бвгджзклмнпрстфхцчшщ"), st.sampled_from("аеиоуыэюяё")).map(
+    "".join
+)
 NAMES = st.lists(SYLLABLES, min_size=2, max_size=5).map(lambda s: "".join(s).capitalize())
 
 

@@ -127,6 +127,21 @@ def test_list_filters_sorts_and_pages(cast, register_child):
     assert client.get("/children/?sort=nonsense&sex=Q").status_code == 200
 
 
+def test_filter_by_institution_lists_its_current_residents(cast, register_child):
+    from homeward.institutions.actions import resident_admit
+
+    resident = register_child(given_name="Резидент")
+    register_child(given_name="Дома")
+    resident_admit(
+        actor=cast.case_manager_a,
+        institution=cast.institution,
+        child=resident,
+        admitted_on=datetime.date(2023, 1, 1),
+    )
+    page = login(cast.case_manager_a).get(f"/children/?institution={cast.institution.code}")
+    assert [c.given_name for c in page.context["page"].object_list] == ["Резидент"]
+
+
 def test_the_list_page_runs_a_fixed_number_of_queries(cast, register_child):
     client = login(cast.case_manager_a)
     register_child()
@@ -174,7 +189,10 @@ def test_edit_keeps_history_of_version_and_refuses_a_stale_save(cast, register_c
     data = form_data(cast, family_name="Иванов", given_name="Алексей", sex="M", version=1)
     data["date_of_birth"] = "2015-03-14"
     data.pop("agency")
-    assert first.post(f"/children/{child.uuid}/edit/", {**data, "school_name": "СШ № 1"}).status_code == 302
+    assert (
+        first.post(f"/children/{child.uuid}/edit/", {**data, "school_name": "СШ № 1"}).status_code
+        == 302
+    )
     stale = second.post(f"/children/{child.uuid}/edit/", {**data, "school_name": "СШ № 2"})
     assert stale.status_code == 422
     assert "Someone else changed this record" in stale.content.decode()
