@@ -5,32 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('level', models.CharField(choices=[('country', 'Country'), ('region', 'Region'), ('district', 'District'), ('locality', 'Locality')], max_length=16, verbose_name='level')),
-                ('path', models.CharField(editable=False, max_length=200, unique=True)),
-                ('name_local', models.CharField(max_length=200, verbose_name='name (local)')),
-                ('name_ru', models.CharField(blank=True, max_length=200, verbose_name='name (Russian)')),
-                ('name_latin', models.CharField(max_length=200, verbose_name='name (Latin)')),
-                ('iso_code', models.CharField(blank=True, max_length=10, verbose_name='ISO 3166-2 code')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region"),
+                            ("district", "District"),
+                            ("locality", "Locality"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=200, unique=True)),
+                ("name_local", models.CharField(max_length=200, verbose_name="name (local)")),
+                (
+                    "name_ru",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (Russian)"),
+                ),
+                ("name_latin", models.CharField(max_length=200, verbose_name="name (Latin)")),
+                (
+                    "iso_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="ISO 3166-2 code"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'location',
-                'verbose_name_plural': 'locations',
-                'ordering': ['path'],
+                "verbose_name": "location",
+                "verbose_name_plural": "locations",
+                "ordering": ["path"],
             },
         ),
     ]
