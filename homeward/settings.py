@@ -109,9 +109,11 @@ INSTALLED_APPS = [
     "homeward.core",
     "homeward.access",
     "homeward.accounts",
+    "homeward.audit",
     "homeward.geo",
     "homeward.registry",
     "homeward.institutions",
+    "homeward.cases",
     "homeward.api",
 ]
 
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "homeward.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -229,6 +232,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Consent age bands (DOMAIN §2): below the first age the caregiver consents; from the first to
+# the second the caregiver consents and the child assents (both); from the second the child.
+CONSENT_AGE_BANDS = (
+    int(os.environ.get("CONSENT_CAREGIVER_BELOW", 6)),
+    int(os.environ.get("CONSENT_CHILD_FROM", 14)),
+)
+BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
 
 # API bearer tokens live this long after issue.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 12))

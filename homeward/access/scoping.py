@@ -1,16 +1,22 @@
 """Which records a user may see: querysets are narrowed here and nowhere else.
 
-Foundation scope, refined by the access-control work: a data role sees the records of its
-agency and the agency's sub-agencies; institution staff see the current residents of their
-institution; working-group members see only what is shared with them (nothing until sharing
-exists); analysts and system administrators see no child records at all.
+- case manager: children whose case they manage or are assigned to;
+- supervisor: their team's children (a supervisor with no team: the agency's);
+- foster-care worker: their agency's and its sub-agencies' children;
+- institution staff: the current residents of their institution;
+- working-group member: children shared with their working group;
+- any data role: children shared with their agency through a referral;
+- shares count only while not revoked, not past their end and while the consent stands;
+- emergency (break-glass) access adds one child for a few hours;
+- analysts and system administrators see no child records.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from homeward.access.roles import Role
 
@@ -19,11 +25,24 @@ if TYPE_CHECKING:
 
     from homeward.accounts.models import Agency, User
 
-AGENCY_SCOPED_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.FOSTER_CARE_WORKER})
+    AnyUser = User | AnonymousUser
+
 NOTHING = Q(pk__in=[])
+DATA_ROLES = frozenset(
+    {
+        Role.CASE_MANAGER,
+        Role.SUPERVISOR,
+        Role.FOSTER_CARE_WORKER,
+        Role.INSTITUTION_STAFF,
+        Role.WORKING_GROUP_MEMBER,
+    }
+)
+# Roles that register children and families in their agency.
+REGISTERING_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.FOSTER_CARE_WORKER})
 
 
-def _data_memberships(user: User | AnonymousUser) -> list[Any]:
+def memberships(user: AnyUser) -> list[Any]:
+    """The user's memberships, read once per request."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached: list[Any] | None = getattr(user, "_homeward_memberships", None)
@@ -33,56 +52,111 @@ def _data_memberships(user: User | AnonymousUser) -> list[Any]:
     return cached
 
 
-def _agency_q(user: User | AnonymousUser, field: str) -> Q:
-    q = NOTHING
-    for membership in _data_memberships(user):
-        if membership.role in AGENCY_SCOPED_ROLES:
-            path = membership.agency.path
-            q |= Q(**{f"{field}__path": path}) | Q(**{f"{field}__path__startswith": path + "/"})
-    return q
+def _agency_subtree(field: str, agency: Agency) -> Q:
+    return Q(**{f"{field}__path": agency.path}) | Q(
+        **{f"{field}__path__startswith": agency.path + "/"}
+    )
 
 
-def _institution_ids(user: User | AnonymousUser) -> list[int]:
-    return [
-        m.institution_id
-        for m in _data_memberships(user)
-        if m.role == Role.INSTITUTION_STAFF and m.institution_id
-    ]
+def _active_shares() -> QuerySet[Any]:
+    from homeward.access.models import Share
+
+    today = timezone.localdate()
+    return Share.objects.filter(
+        Q(until__isnull=True) | Q(until__gte=today),
+        revoked_at__isnull=True,
+        consent__withdrawn_on__isnull=True,
+    )
 
 
-def child_scope(user: User | AnonymousUser) -> Q:
+def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
     """A filter on Child selecting the children this user may see."""
+    from homeward.access.models import BreakGlass
+    from homeward.cases.models import CaseAssignment
     from homeward.institutions.models import Residence
 
-    q = _agency_q(user, "agency")
-    institution_ids = _institution_ids(user)
-    if institution_ids:
-        residents = Residence.objects.filter(
-            institution_id__in=institution_ids, left_on__isnull=True
-        ).values("child_id")
-        q |= Q(pk__in=residents)
+    q = NOTHING
+    shared_agencies: list[int] = []
+    member = cast("User", user)  # only signed-in users have memberships
+    for membership in memberships(user):
+        role = membership.role
+        if role not in DATA_ROLES:
+            continue
+        shared_agencies.append(membership.agency_id)
+        if role == Role.CASE_MANAGER:
+            assigned = CaseAssignment.objects.filter(user=member, ended_on__isnull=True)
+            q |= Q(case__case_manager=member) | Q(pk__in=assigned.values("case__child_id"))
+        elif role == Role.SUPERVISOR and membership.team_id:
+            q |= Q(case__team_id=membership.team_id) | Q(case__supervisor=member)
+        elif role in {Role.SUPERVISOR, Role.FOSTER_CARE_WORKER}:
+            q |= _agency_subtree("agency", membership.agency)
+        elif role == Role.INSTITUTION_STAFF and membership.institution_id:
+            residents = Residence.objects.filter(
+                institution_id=membership.institution_id, left_on__isnull=True
+            )
+            q |= Q(pk__in=residents.values("child_id"))
+    if include_shared and shared_agencies:
+        shares = _active_shares().filter(
+            Q(agency_id__in=shared_agencies) | Q(working_group__members=member)
+        )
+        q |= Q(pk__in=shares.values("child_id"))
+    if shared_agencies:
+        grants = BreakGlass.objects.filter(user=member, expires_at__gt=timezone.now())
+        q |= Q(pk__in=grants.values("child_id"))
     return q
 
 
-def person_scope(user: User | AnonymousUser) -> Q:
-    """Persons of the user's agencies, and the relatives of the children the user may see."""
+def _agency_roles_q(user: AnyUser, field: str) -> Q:
+    q = NOTHING
+    for membership in memberships(user):
+        if membership.role == Role.FOSTER_CARE_WORKER or (
+            membership.role == Role.SUPERVISOR and not membership.team_id
+        ):
+            q |= _agency_subtree(field, membership.agency)
+    return q
+
+
+def person_scope(user: AnyUser) -> Q:
+    """Relatives of visible children, members of visible households, and one's own entries."""
     from homeward.registry.models import Child, Relationship
 
-    visible_children = Child.objects.filter(child_scope(user)).values("pk")
-    related = Relationship.objects.filter(child__in=visible_children).values("person_id")
-    return _agency_q(user, "agency") | Q(pk__in=related)
+    if not memberships(user):
+        return NOTHING
+    visible = Child.objects.filter(child_scope(user)).values("pk")
+    related = Relationship.objects.filter(child__in=visible).values("person_id")
+    households = Child.objects.filter(child_scope(user)).values("household_id")
+    return (
+        Q(pk__in=related)
+        | Q(household_id__in=households)
+        | Q(created_by=user)
+        | _agency_roles_q(user, "agency")
+    )
 
 
-def household_scope(user: User | AnonymousUser) -> Q:
+def household_scope(user: AnyUser) -> Q:
     from homeward.registry.models import Child
 
-    visible_children = Child.objects.filter(child_scope(user)).values("household_id")
-    return _agency_q(user, "agency") | Q(pk__in=visible_children)
+    if not memberships(user):
+        return NOTHING
+    visible = Child.objects.filter(child_scope(user)).values("household_id")
+    return Q(pk__in=visible) | Q(created_by=user) | _agency_roles_q(user, "agency")
 
 
-def writable_agencies(user: User | AnonymousUser) -> QuerySet[Agency]:
+def writable_agencies(user: AnyUser) -> QuerySet[Agency]:
     """Agencies in which this user may register children and families."""
     from homeward.accounts.models import Agency
 
-    ids = [m.agency_id for m in _data_memberships(user) if m.role in AGENCY_SCOPED_ROLES]
+    ids = [m.agency_id for m in memberships(user) if m.role in REGISTERING_ROLES]
     return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
+def team_for(user: AnyUser, agency: Agency) -> Any:
+    """The user's team in that agency, if any."""
+    for membership in memberships(user):
+        if membership.agency_id == agency.pk and membership.team_id:
+            return membership.team
+    return None
+
+
+def has_role_in(user: AnyUser, agency: Agency, role: str) -> bool:
+    return any(m.agency_id == agency.pk and m.role == role for m in memberships(user))

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from homeward.access.roles import Role
@@ -13,10 +14,19 @@ from homeward.access.roles import Role
 
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Raised by "log out everywhere": every session signed with an older value ends.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "homeward.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class AgencyKind(models.TextChoices):
@@ -123,3 +133,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WorkingGroup(models.Model):
+    """An interdepartmental working group: education, health, social protection, NGOs."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    area = models.ForeignKey(
+        "geo.Location", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        User, verbose_name=_("members"), related_name="working_groups", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.models import AuditAction
 from homeward.geo.models import LEVEL_DEPTH, Level, Location
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ def location_create(
     )
     location.full_clean()
     location.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=location, changes=snapshot(location))
     return location
 
 
@@ -47,8 +50,15 @@ def location_update(*, actor: User, location: Location, changes: dict[str, Any])
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
+    before = snapshot(location)
     for name, value in changes.items():
         setattr(location, name, value)
     location.full_clean()
     location.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=location,
+        changes=diff(before, snapshot(location)),
+    )
     return location

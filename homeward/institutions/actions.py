@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.models import AuditAction
 from homeward.core.errors import check_version
 from homeward.institutions.models import Institution, Residence
 
@@ -35,6 +37,9 @@ def institution_create(*, actor: User, data: dict[str, Any]) -> Institution:
     institution = Institution(**data)
     institution.full_clean()
     institution.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=institution, changes=snapshot(institution)
+    )
     return institution
 
 
@@ -45,11 +50,15 @@ def institution_update(
     _check_fields(changes)
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
     check_version(locked.version, version)
+    before = snapshot(locked)
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.full_clean()
-    locked.version += 1
-    locked.save()
+    changed = diff(before, snapshot(locked))
+    if changed:
+        locked.version += 1
+        locked.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changed)
     return locked
 
 
@@ -83,6 +92,12 @@ def resident_admit(
     )
     residence.full_clean()
     residence.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=child,
+        changes={"admitted": [None, f"{institution.code}:{admitted_on}"]},
+    )
     return residence
 
 
@@ -100,4 +115,10 @@ def resident_discharge(*, actor: User, residence: Residence, left_on: datetime.d
     locked.left_on = left_on
     locked.full_clean()
     locked.save(update_fields=["left_on"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked.child,
+        changes={"left": [locked.institution.code, str(left_on)]},
+    )
     return locked

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.models import AuditAction
 from homeward.core.errors import check_version
 from homeward.registry.models import (
     CaseNumberCounter,
@@ -111,18 +113,35 @@ def child_register(*, actor: User, agency: Agency, data: dict[str, Any]) -> Chil
     child.full_clean(exclude=["case_number"])
     child.case_number = _next_case_number(child)
     child.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=child, changes=snapshot(child))
+    from homeward.cases.actions import case_open
+
+    case_open(actor=actor, child=child, agency=agency)
     return child
 
 
 def _apply_changes(
     instance: Any, model: type[Any], version: int | None, changes: dict[str, Any]
 ) -> tuple[Any, dict[str, Any]]:
+    """Lock the stored row, refuse a stale version, apply the changes; return the row and
+    a snapshot of it from before."""
     locked = model.objects.select_for_update().get(pk=instance.pk)
     check_version(locked.version, version)
-    before = {name: getattr(locked, name) for name in changes}
+    before = snapshot(locked)
     for name, value in changes.items():
         setattr(locked, name, value)
     return locked, before
+
+
+def _save_changed(actor: User, locked: Any, before: dict[str, Any]) -> None:
+    """Save with a new version and record the fields that changed; nothing changed, no write."""
+    changed = diff(before, snapshot(locked))
+    changed.pop("version", None)
+    if not changed:
+        return
+    locked.version += 1
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changed)
 
 
 @transaction.atomic
@@ -131,19 +150,19 @@ def child_update(
 ) -> Child:
     _check_fields(changes, CHILD_FIELDS)
     locked, before = _apply_changes(child, Child, version, changes)
-    _fill_latin_and_key(locked, {f: before.get(f, getattr(child, f)) for f in NAME_FIELDS})
+    _fill_latin_and_key(locked, {f: before[f] for f in NAME_FIELDS})
     locked.full_clean()
-    locked.version += 1
-    locked.save()
+    _save_changed(actor, locked, before)
     return locked  # type: ignore[no-any-return]
 
 
 @transaction.atomic
 def household_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
-    household = Household(agency=agency, **data)
+    household = Household(agency=agency, created_by=actor, **data)
     household.full_clean()
     household.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=household, changes=snapshot(household))
     return household
 
 
@@ -152,10 +171,9 @@ def household_update(
     *, actor: User, household: Household, version: int | None, changes: dict[str, Any]
 ) -> Household:
     _check_fields(changes, HOUSEHOLD_FIELDS)
-    locked, _before = _apply_changes(household, Household, version, changes)
+    locked, before = _apply_changes(household, Household, version, changes)
     locked.full_clean()
-    locked.version += 1
-    locked.save()
+    _save_changed(actor, locked, before)
     return locked  # type: ignore[no-any-return]
 
 
@@ -167,10 +185,11 @@ def child_household_set(*, actor: User, child: Child, household: Household | Non
 @transaction.atomic
 def person_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Person:
     _check_fields(data, PERSON_FIELDS)
-    person = Person(agency=agency, **data)
+    person = Person(agency=agency, created_by=actor, **data)
     _fill_latin_and_key(person)
     person.full_clean()
     person.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=snapshot(person))
     return person
 
 
@@ -180,10 +199,9 @@ def person_update(
 ) -> Person:
     _check_fields(changes, PERSON_FIELDS)
     locked, before = _apply_changes(person, Person, version, changes)
-    _fill_latin_and_key(locked, {f: before.get(f, getattr(person, f)) for f in NAME_FIELDS})
+    _fill_latin_and_key(locked, {f: before[f] for f in NAME_FIELDS})
     locked.full_clean()
-    locked.version += 1
-    locked.save()
+    _save_changed(actor, locked, before)
     return locked  # type: ignore[no-any-return]
 
 
@@ -210,6 +228,13 @@ def relationship_add(
     )
     relationship.full_clean()
     relationship.save()
+    counterpart = person or related_child
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=child,
+        changes={"relationship": [None, f"{kind}:{getattr(counterpart, 'uuid', '')}"]},
+    )
     return relationship
 
 

@@ -111,6 +111,14 @@ class Household(PublicModel):
         related_name="households",
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000, validators=FREE_TEXT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +153,14 @@ class Person(NamedPerson):
         related_name="members",
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000, validators=FREE_TEXT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -187,7 +203,12 @@ class Child(NamedPerson):
         related_name="children",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
 
     class Meta:

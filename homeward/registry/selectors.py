@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from homeward.access.permissions import Perm, has_perm
 from homeward.access.scoping import child_scope, household_scope, person_scope
+from homeward.audit.actions import audit_record
+from homeward.audit.models import AuditAction
 from homeward.registry import search
 from homeward.registry.models import Child, Household, Person, Relationship
 
@@ -46,6 +48,7 @@ def child_get(user: AnyUser, child_uuid: Any) -> Child:
     )
     if child is None:
         raise Http404
+    audit_record(actor=user, action=AuditAction.VIEW, obj=child)
     return child
 
 
@@ -171,6 +174,7 @@ def person_get(user: AnyUser, person_uuid: Any) -> Person:
     )
     if person is None:
         raise Http404
+    audit_record(actor=user, action=AuditAction.VIEW, obj=person)
     return person
 
 
@@ -200,6 +204,7 @@ def household_get(user: AnyUser, household_uuid: Any) -> Household:
     )
     if household is None:
         raise Http404
+    audit_record(actor=user, action=AuditAction.VIEW, obj=household)
     return household
 
 
