@@ -114,9 +114,38 @@ def _admin(agency: Agency) -> User:
     return user
 
 
+def second_factor(user: User) -> Any:
+    """The user's authenticator, enrolled and confirmed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
+    return device
+
+
+def otp_code(user: User) -> str:
+    """A fresh single-use code for the user (a recovery code; TOTP codes are single-use too)."""
+    import secrets
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    second_factor(user)
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    code = f"{secrets.randbelow(10**10):010d}"
+    StaticToken.objects.create(device=device, token=code)
+    return code
+
+
 def login(user: User) -> Client:
+    """A client signed in with both factors."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = second_factor(user).persistent_id
+    session.save()
     return client
 
 

@@ -103,6 +103,10 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -126,11 +130,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "homeward.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "homeward.access.middleware.AccessMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "homeward.urls"
@@ -154,6 +160,10 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -200,13 +210,31 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TEST_MODE:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Second factor (TOTP) for every user; only the demo may run without it.
+REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", default=not DEMO_MODE)
+if not REQUIRE_SECOND_FACTOR and HOMEWARD_ENV == "production":
+    raise ImproperlyConfigured("REQUIRE_SECOND_FACTOR cannot be turned off in production.")
+OTP_TOTP_ISSUER = "Homeward"
+RECOVERY_CODES = 10
+
+# Lockout after repeated failures, per user name, for web logins and the API token alike.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", 1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
 # Sessions and cookies: secure unless serving plain http on a developer machine.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", default=HOMEWARD_ENV == "production")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+# Inactivity timeout: every request renews the session; silence ends it.
+SESSION_COOKIE_AGE = int(os.environ.get("IDLE_TIMEOUT_MINUTES", 30)) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

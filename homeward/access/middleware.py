@@ -12,7 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from homeward.access.permissions import Perm, has_perm
-from homeward.access.urlmap import AUTHENTICATED, PUBLIC, rule_for
+from homeward.access.urlmap import AUTHENTICATED, PUBLIC, SIGNED_IN, rule_for
+from homeward.accounts.security import second_factor_satisfied
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,12 @@ class AccessMiddleware:
             if is_api_request(request):
                 return _deny(request, 401)
             return redirect_to_login(request.get_full_path())
+        if rule == SIGNED_IN:
+            return None
+        if not second_factor_satisfied(request.user):
+            if is_api_request(request):
+                return _deny(request, 401)
+            return redirect_to_login(request.get_full_path(), login_url="accounts:two_factor")
         if rule == AUTHENTICATED:
             return None
         if not has_perm(request.user, Perm(rule)):

@@ -1,6 +1,7 @@
 """One map from URL name to the permission it needs; the navigation reads it too.
 
-A value is ``PUBLIC`` (no login), ``AUTHENTICATED`` (any signed-in user), a permission, or a
+A value is ``PUBLIC`` (no login), ``SIGNED_IN`` (password given, second factor pending),
+``AUTHENTICATED`` (any user past both factors), a permission, or a
 dict from HTTP method to one of those. ``tests/test_urlmap.py`` walks every URL pattern and
 fails when one is missing here; the middleware refuses any view that is not declared.
 """
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from homeward.access.permissions import Perm
 
 PUBLIC: Final = "public"
+# Signed in with a password; the second factor is still to come (enrolling, verifying).
+SIGNED_IN: Final = "signed_in"
+# Signed in with both factors.
 AUTHENTICATED: Final = "authenticated"
 
 Rule = str | Perm
@@ -26,6 +30,11 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "set_language": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    "accounts:two_factor": SIGNED_IN,
+    "accounts:security": AUTHENTICATED,
+    "accounts:token_revoke": AUTHENTICATED,
+    "accounts:recovery_codes": AUTHENTICATED,
+    "accounts:logout_everywhere": AUTHENTICATED,
     "healthz": PUBLIC,
     # registry
     "registry:child_list": Perm.CHILD_VIEW,
@@ -50,7 +59,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
-    "api:auth_token": PUBLIC,
+    "api:auth_token": {"POST": PUBLIC, "DELETE": AUTHENTICATED},
     "api:child_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.CHILD_CREATE},
     "api:child_duplicates": Perm.CHILD_CREATE,
     "api:child_detail": {"GET": Perm.CHILD_VIEW, "PATCH": Perm.CHILD_UPDATE},

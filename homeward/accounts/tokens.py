@@ -43,4 +43,7 @@ def authenticate_bearer(request: HttpRequest) -> User | None:
     # Record use at most once a minute per token, to keep reads cheap.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    user.authenticated_by_token = True  # type: ignore[attr-defined]
+    user.api_token = token  # type: ignore[attr-defined]
+    return user

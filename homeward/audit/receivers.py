@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -26,3 +27,8 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))
     audit_record(actor=None, action=AuditAction.LOGIN_FAILED, username=username)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender: Any, request: Any, username: str, **kwargs: Any) -> None:
+    audit_record(actor=None, action=AuditAction.LOCKED_OUT, username=str(username or ""))

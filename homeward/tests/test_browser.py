@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_code
 
 # Playwright's sync API runs an event loop in this thread; the live server runs in another.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,10 +50,14 @@ def page(browser):
 
 
 def test_register_find_and_open_a_child_in_russian(live_server, page, cast):
+    code = otp_code(cast.case_manager_a)
     page.goto(f"{live_server.url}/children/")
     assert "/accounts/login/" in page.url
     page.fill("#id_username", cast.case_manager_a.username)
     page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.fill("#id_code", code)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/children/")
 

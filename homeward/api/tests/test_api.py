@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_code
 from homeward.registry.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +19,14 @@ class Api:
         self.client = Client()
         self.headers = {}
         if user is not None:
-            token = token or self.token_for(user.username)
+            token = token or self.token_for(user.username, otp=otp_code(user))
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
 
-    def token_for(self, username: str, password: str = PASSWORD) -> str:
+    def token_for(self, username: str, password: str = PASSWORD, otp: str = "") -> str:
         response = self.client.post(
             "/api/v1/auth/token",
-            {"username": username, "password": password},
+            {"username": username, "password": password, "otp": otp},
             content_type="application/json",
         )
         assert response.status_code == 200, response.content
