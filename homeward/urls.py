@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/", include("homeward.accounts.urls")),
     path("children/", include("homeward.registry.urls")),
     path("institutions/", include("homeward.institutions.urls")),
+    path("cases/", include("homeward.cases.urls")),
+    path("access/", include("homeward.access.urls")),
+    path("audit/", include("homeward.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -31,21 +31,19 @@ def share_create(
     actor: User,
     child: Child,
     consent: Consent,
-    working_group: WorkingGroup | None = None,
-    agency: Agency | None = None,
     until: datetime.date | None = None,
 ) -> Share:
-    """Share under a standing consent to sharing with exactly this recipient."""
+    """Share with the working group or agency that a standing consent to sharing names."""
     if consent.child_id != child.pk or consent.kind != ConsentKind.SHARING:
         raise ValidationError({"consent": _("Choose a consent to sharing for this child.")})
     if consent.withdrawn_on is not None:
         raise ValidationError({"consent": _("This consent has been withdrawn.")})
-    if (working_group is None) == (agency is None):
-        raise ValidationError({"working_group": _("Share with one working group or agency.")})
-    if (working_group is not None and consent.working_group_id != working_group.pk) or (
-        agency is not None and consent.agency_id != agency.pk
-    ):
-        raise ValidationError({"consent": _("The consent does not cover this recipient.")})
+    working_group: WorkingGroup | None = consent.working_group
+    agency: Agency | None = consent.agency
+    if working_group is None and agency is None:
+        raise ValidationError(
+            {"consent": _("This consent names a service type; share through a referral.")}
+        )
     if until is not None and until < timezone.localdate():
         raise ValidationError({"until": _("The end date cannot be in the past.")})
     share = Share(

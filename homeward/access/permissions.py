@@ -28,6 +28,12 @@ class Perm(StrEnum):
     LOCATION_VIEW = "location.view"
     LOCATION_MANAGE = "location.manage"
     ADMIN_SITE = "admin.site"
+    AUDIT_VIEW = "audit.view"
+    BREAK_GLASS = "child.break_glass"
+    SENSITIVE_VIEW = "child.view_sensitive"
+    CONSENT_MANAGE = "consent.manage"
+    SHARE_MANAGE = "share.manage"
+    SUBJECT_ACCESS = "child.subject_access_export"
 
 
 _CASEWORK = {
@@ -41,9 +47,23 @@ _CASEWORK = {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset(_CASEWORK | {Perm.RESIDENT_MANAGE}),
-    Role.SUPERVISOR: frozenset(_CASEWORK | {Perm.RESIDENT_MANAGE}),
-    Role.FOSTER_CARE_WORKER: frozenset(_CASEWORK),
+    Role.CASE_MANAGER: frozenset(
+        _CASEWORK
+        | {Perm.RESIDENT_MANAGE, Perm.SENSITIVE_VIEW, Perm.CONSENT_MANAGE, Perm.SHARE_MANAGE}
+    ),
+    Role.SUPERVISOR: frozenset(
+        _CASEWORK
+        | {
+            Perm.RESIDENT_MANAGE,
+            Perm.SENSITIVE_VIEW,
+            Perm.CONSENT_MANAGE,
+            Perm.SHARE_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.BREAK_GLASS,
+            Perm.SUBJECT_ACCESS,
+        }
+    ),
+    Role.FOSTER_CARE_WORKER: frozenset(_CASEWORK | {Perm.SENSITIVE_VIEW}),
     Role.WORKING_GROUP_MEMBER: frozenset(
         {Perm.CHILD_VIEW, Perm.FAMILY_VIEW, Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}
     ),
@@ -54,12 +74,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INSTITUTION_VIEW,
             Perm.RESIDENT_MANAGE,
             Perm.LOCATION_VIEW,
+            Perm.SENSITIVE_VIEW,
         }
     ),
     # Aggregates only: analysts never open a child's record.
     Role.ANALYST: frozenset({Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}),
     Role.AGENCY_ADMIN: frozenset(
-        {Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE, Perm.LOCATION_VIEW}
+        {Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE, Perm.LOCATION_VIEW, Perm.AUDIT_VIEW}
     ),
     # Configuration, not child records.
     Role.SYSTEM_ADMIN: frozenset(
@@ -69,20 +90,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LOCATION_VIEW,
             Perm.LOCATION_MANAGE,
             Perm.ADMIN_SITE,
+            Perm.AUDIT_VIEW,
         }
     ),
 }
-
-# Roles whose scope is child records at all (used by scoping).
-DATA_ROLES = frozenset(
-    {
-        Role.CASE_MANAGER,
-        Role.SUPERVISOR,
-        Role.FOSTER_CARE_WORKER,
-        Role.WORKING_GROUP_MEMBER,
-        Role.INSTITUTION_STAFF,
-    }
-)
 
 
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:

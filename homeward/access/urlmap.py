@@ -53,6 +53,15 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "institutions:institution_detail": Perm.INSTITUTION_VIEW,
     "institutions:resident_admit": Perm.RESIDENT_MANAGE,
     "institutions:resident_discharge": Perm.RESIDENT_MANAGE,
+    # cases: consent
+    "cases:consent_create": Perm.CONSENT_MANAGE,
+    "cases:consent_withdraw": Perm.CONSENT_MANAGE,
+    # access: sharing and emergency access
+    "access:break_glass": Perm.BREAK_GLASS,
+    "access:share_create": Perm.SHARE_MANAGE,
+    "access:share_revoke": Perm.SHARE_MANAGE,
+    # audit
+    "audit:event_list": Perm.AUDIT_VIEW,
     # Django admin (configuration only; child records are not registered there)
     "admin:*": Perm.ADMIN_SITE,
     # API
@@ -99,4 +108,6 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("registry:child_list", _("Children")),
     ("registry:household_list", _("Households")),
     ("institutions:institution_list", _("Institutions")),
+    ("access:break_glass", _("Emergency access")),
+    ("audit:event_list", _("Audit trail")),
 ]

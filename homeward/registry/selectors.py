@@ -39,6 +39,14 @@ def _parse_uuid(value: Any) -> uuid_module.UUID:
         raise Http404 from exc
 
 
+def can_see_sensitive(user: AnyUser, child: Child) -> bool:
+    """Special-category details (disability, health) for roles that need them, and only
+    for children in their own work: not for what was merely shared with them."""
+    if not has_perm(user, Perm.SENSITIVE_VIEW):
+        return False
+    return Child.objects.filter(child_scope(user, include_shared=False), pk=child.pk).exists()
+
+
 def child_get(user: AnyUser, child_uuid: Any) -> Child:
     child = (
         children_for_user(user)

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from homeward.access.permissions import Perm, has_perm
 from homeward.access.scoping import writable_agencies
+from homeward.access.selectors import shares_of
+from homeward.audit.selectors import record_viewers
+from homeward.cases.selectors import consents_of
 from homeward.core.forms import add_action_errors
 from homeward.core.paging import paginate, query_without_page
 from homeward.institutions.selectors import child_residences
@@ -105,9 +108,17 @@ def child_create(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, child_uuid: str) -> HttpResponse:
     child = selectors.child_get(request.user, child_uuid)
     domains = dict(FunctionalDomain.choices)
+    user = request.user
+    sensitive = selectors.can_see_sensitive(user, child)
     context = {
         "child": child,
-        "domain_labels": [domains.get(code, code) for code in child.disability_domains or []],
+        "sensitive": sensitive,
+        "domain_labels": [domains.get(code, code) for code in child.disability_domains or []]
+        if sensitive
+        else [],
+        "consents": consents_of(child) if has_perm(user, Perm.CONSENT_MANAGE) else None,
+        "shares": shares_of(user, child) if has_perm(user, Perm.SHARE_MANAGE) else None,
+        "viewers": record_viewers(user, child)[:20] if has_perm(user, Perm.AUDIT_VIEW) else None,
         "relationships": selectors.child_relationships(request.user, child),
         "residences": child_residences(request.user, child),
     }

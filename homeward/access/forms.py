@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from homeward.core.forms import StyledFormMixin
+
+
+class BreakGlassForm(StyledFormMixin, forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=32)
+    reason = forms.CharField(
+        label=_("Why you need this record now"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your reason is recorded and shown to supervisors."),
+    )
+
+
+class ShareForm(StyledFormMixin, forms.Form):
+    consent = forms.ModelChoiceField(
+        label=_("Consent to sharing"),
+        queryset=None,
+        to_field_name="uuid",  # type: ignore[arg-type]
+    )
+    until = forms.DateField(
+        label=_("Shared until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty to share until the consent is withdrawn or you stop sharing."),
+    )
+
+    def __init__(self, *args: object, consents: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["consent"]
+        field.queryset = consents  # type: ignore[attr-defined]
+        field.label_from_instance = _consent_label  # type: ignore[attr-defined]
+
+
+def _consent_label(consent: Any) -> str:
+    recipient = consent.working_group or consent.agency or consent.service_type
+    return f"{recipient} — {consent.get_given_by_display()}, {consent.given_on:%d.%m.%Y}"
