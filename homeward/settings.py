@@ -217,10 +217,11 @@ if not REQUIRE_SECOND_FACTOR and HOMEWARD_ENV == "production":
 OTP_TOTP_ISSUER = "Homeward"
 RECOVERY_CODES = 10
 
-# Lockout after repeated failures, per user name, for web logins and the API token alike.
+# Lockout after repeated failures, per user name and per address, for web logins and the API
+# token alike.
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", 1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from homeward.cases.models import Consent
 from homeward.core.forms import StyledFormMixin
 
 
@@ -19,10 +21,8 @@ class BreakGlassForm(StyledFormMixin, forms.Form):
 
 
 class ShareForm(StyledFormMixin, forms.Form):
-    consent = forms.ModelChoiceField(
-        label=_("Consent to sharing"),
-        queryset=None,
-        to_field_name="uuid",  # type: ignore[arg-type]
+    consent: forms.ModelChoiceField[Consent] = forms.ModelChoiceField(
+        label=_("Consent to sharing"), queryset=Consent.objects.none(), to_field_name="uuid"
     )
     until = forms.DateField(
         label=_("Shared until"),
@@ -31,8 +31,8 @@ class ShareForm(StyledFormMixin, forms.Form):
         help_text=_("Leave empty to share until the consent is withdrawn or you stop sharing."),
     )
 
-    def __init__(self, *args: object, consents: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, consents: QuerySet[Consent], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["consent"]
         field.queryset = consents  # type: ignore[attr-defined]
         field.label_from_instance = _consent_label  # type: ignore[attr-defined]

@@ -44,7 +44,12 @@ class Share(models.Model):
         "cases.Consent", verbose_name=_("consent"), on_delete=models.PROTECT, related_name="shares"
     )
     shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     shared_on = models.DateField(_("shared on"))
     until = models.DateField(_("until"), null=True, blank=True)

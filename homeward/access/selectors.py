@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -58,7 +59,7 @@ def shares_of(user: User | AnonymousUser, child: Child) -> QuerySet[Share]:
     )
 
 
-def share_get(user: User | AnonymousUser, share_uuid: object) -> Share:
+def share_get(user: User | AnonymousUser, share_uuid: uuid.UUID | str) -> Share:
     share = (
         Share.objects.filter(uuid=share_uuid, child__in=children_for_user(user).values("pk"))
         .select_related("child")

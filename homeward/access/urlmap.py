@@ -81,6 +81,12 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:institution_detail": {"GET": Perm.INSTITUTION_VIEW, "PATCH": Perm.INSTITUTION_MANAGE},
     "api:resident_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.RESIDENT_MANAGE},
     "api:residence_detail": {"PATCH": Perm.RESIDENT_MANAGE},
+    "api:consent_list": {"GET": Perm.CONSENT_MANAGE, "POST": Perm.CONSENT_MANAGE},
+    "api:consent_withdraw": Perm.CONSENT_MANAGE,
+    "api:share_list": {"POST": Perm.SHARE_MANAGE},
+    "api:share_revoke": Perm.SHARE_MANAGE,
+    "api:break_glass": Perm.BREAK_GLASS,
+    "api:audit_list": Perm.AUDIT_VIEW,
     "api:location_list": {"GET": Perm.LOCATION_VIEW, "POST": Perm.LOCATION_MANAGE},
     "api:location_detail": {"GET": Perm.LOCATION_VIEW, "PATCH": Perm.LOCATION_MANAGE},
 }

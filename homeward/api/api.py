@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from homeward.access.api import router as access_router
 from homeward.accounts.api import router as auth_router
 from homeward.api.common import BearerAuth, validation_error_body
 from homeward.core.errors import StaleVersionError
@@ -30,6 +31,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/", registry_router)
 api.add_router("/", institutions_router)
 api.add_router("/", geo_router)
+api.add_router("/", access_router)
 
 
 @api.exception_handler(ValidationError)

@@ -48,6 +48,11 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: getattr(instance, name) for name in names}
 
 
+def created_fields(instance: models.Model) -> dict[str, list[Any]]:
+    """A new record's fields as {field: [None, value]}."""
+    return diff({}, snapshot(instance))
+
+
 def audit_record(
     *,
     actor: Any,

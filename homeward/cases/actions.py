@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from homeward.access.roles import Role
 from homeward.access.scoping import has_role_in, team_for
-from homeward.audit.actions import audit_record, snapshot
+from homeward.audit.actions import audit_record, created_fields
 from homeward.audit.models import AuditAction
 from homeward.cases.models import Case, CaseAssignment, Consent, ConsentGiver, ConsentKind
 
@@ -34,7 +34,7 @@ def case_open(*, actor: User, child: Child, agency: Agency) -> Case:
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=case, changes=snapshot(case))
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=case, changes=created_fields(case))
     return case
 
 

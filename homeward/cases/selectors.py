@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -25,7 +26,7 @@ def active_sharing_consents(child: Child) -> QuerySet[Consent]:
     return consents_of(child).filter(kind=ConsentKind.SHARING, withdrawn_on__isnull=True)
 
 
-def consent_get(user: User | AnonymousUser, consent_uuid: object) -> Consent:
+def consent_get(user: User | AnonymousUser, consent_uuid: uuid.UUID | str) -> Consent:
     consent = (
         Consent.objects.filter(uuid=consent_uuid, child__in=children_for_user(user).values("pk"))
         .select_related("child")

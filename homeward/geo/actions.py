@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.actions import audit_record, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
 from homeward.geo.models import LEVEL_DEPTH, Level, Location
 
@@ -41,7 +41,9 @@ def location_create(
     )
     location.full_clean()
     location.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=location, changes=snapshot(location))
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=location, changes=created_fields(location)
+    )
     return location
 
 

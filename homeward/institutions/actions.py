@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.actions import audit_record, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
 from homeward.core.errors import check_version
 from homeward.institutions.models import Institution, Residence
@@ -38,7 +38,7 @@ def institution_create(*, actor: User, data: dict[str, Any]) -> Institution:
     institution.full_clean()
     institution.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=institution, changes=snapshot(institution)
+        actor=actor, action=AuditAction.CREATE, obj=institution, changes=created_fields(institution)
     )
     return institution
 

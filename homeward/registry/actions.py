@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.audit.actions import audit_record, diff, snapshot
+from homeward.audit.actions import audit_record, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
 from homeward.core.errors import check_version
 from homeward.registry.models import (
@@ -113,7 +113,7 @@ def child_register(*, actor: User, agency: Agency, data: dict[str, Any]) -> Chil
     child.full_clean(exclude=["case_number"])
     child.case_number = _next_case_number(child)
     child.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=child, changes=snapshot(child))
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=child, changes=created_fields(child))
     from homeward.cases.actions import case_open
 
     case_open(actor=actor, child=child, agency=agency)
@@ -162,7 +162,9 @@ def household_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Ho
     household = Household(agency=agency, created_by=actor, **data)
     household.full_clean()
     household.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=household, changes=snapshot(household))
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=household, changes=created_fields(household)
+    )
     return household
 
 
@@ -189,7 +191,7 @@ def person_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Perso
     _fill_latin_and_key(person)
     person.full_clean()
     person.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=snapshot(person))
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=created_fields(person))
     return person
 
 

@@ -37,7 +37,9 @@ class ChildOut(Schema):
     date_of_birth: datetime.date
     date_of_birth_estimated: bool
     has_disability: bool
-    disability_domains: list[str]
+    disability_domains: list[str] | None = Field(
+        None, description="Special-category detail: null when your role may not see it."
+    )
     legal_status: str
     home_location: str = Field(alias="home_location.code")
     school_name: str
@@ -47,6 +49,13 @@ class ChildOut(Schema):
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_disability_domains(obj: Child, context: Any) -> list[str] | None:
+        allowed = getattr(obj, "sensitive_allowed", None)
+        if allowed is None:
+            allowed = selectors.can_see_sensitive(context["request"].user, obj)
+        return list(obj.disability_domains) if allowed else None
 
     @staticmethod
     def resolve_school_location(obj: Child) -> str | None:
@@ -178,7 +187,9 @@ def child_list(
     queryset = selectors.child_list(request.user, criteria).select_related(
         "agency", "school_location", "household"
     )
-    return page_of(queryset, paging)
+    page = page_of(queryset, paging)
+    selectors.mark_sensitive_allowed(request.user, page["items"])
+    return page
 
 
 @router.post(

@@ -47,6 +47,19 @@ def can_see_sensitive(user: AnyUser, child: Child) -> bool:
     return Child.objects.filter(child_scope(user, include_shared=False), pk=child.pk).exists()
 
 
+def mark_sensitive_allowed(user: AnyUser, children: list[Child]) -> None:
+    """``can_see_sensitive`` for a page of children in one query."""
+    allowed: set[int] = set()
+    if has_perm(user, Perm.SENSITIVE_VIEW):
+        allowed = set(
+            Child.objects.filter(
+                child_scope(user, include_shared=False), pk__in=[c.pk for c in children]
+            ).values_list("pk", flat=True)
+        )
+    for child in children:
+        child.sensitive_allowed = child.pk in allowed  # type: ignore[attr-defined]
+
+
 def child_get(user: AnyUser, child_uuid: Any) -> Child:
     child = (
         children_for_user(user)
