@@ -268,6 +268,8 @@ CONSENT_AGE_BANDS = (
     int(os.environ.get("CONSENT_CAREGIVER_BELOW", 6)),
     int(os.environ.get("CONSENT_CHILD_FROM", 14)),
 )
+# Closed records are anonymised this many years after closure (`manage.py retention_anonymise`).
+RETENTION_YEARS_AFTER_CLOSURE = int(os.environ.get("RETENTION_YEARS_AFTER_CLOSURE", 10))
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
 
 # API bearer tokens live this long after issue.

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from homeward.audit.chain import GENESIS, event_digest, hashed_fields
+from homeward.audit.chain import GENESIS, changes_digest, event_digest, hashed_fields
 from homeward.audit.context import client_ip
 from homeward.audit.models import AuditAction, AuditEvent
 
@@ -84,6 +84,7 @@ def audit_record(
             ip_address=client_ip.get(),
             prev_hash=prev_hash,
         )
+        event.changes_digest = changes_digest(event.changes)
         event.hash = event_digest(hashed_fields(event))
         event.save(force_insert=True)
         return event
@@ -98,3 +99,17 @@ def _label(obj: models.Model | None) -> str:
         if value:
             return str(value)[:64]
     return ""
+
+
+def audit_redact(*, object_uuids: list[uuid.UUID]) -> int:
+    """Blank the recorded values of these records' changes (anonymisation); the chain stays
+    verifiable through each event's changes digest."""
+    events = AuditEvent.objects.filter(object_uuid__in=object_uuids, redacted=False).exclude(
+        changes={}
+    )
+    count = 0
+    for event in events.only("pk", "changes"):
+        redacted = {field: ["…", "…"] for field in event.changes}
+        AuditEvent.objects.filter(pk=event.pk).update(changes=redacted, redacted=True)
+        count += 1
+    return count

@@ -19,6 +19,10 @@ def event_digest(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def changes_digest(changes: dict[str, Any]) -> str:
+    return event_digest({"changes": changes})
+
+
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     return {
         "seq": event.seq,
@@ -30,7 +34,7 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "object_type": event.object_type,
         "object_uuid": str(event.object_uuid) if event.object_uuid else "",
         "object_label": event.object_label,
-        "changes": event.changes,
+        "changes_digest": event.changes_digest,
         "detail": event.detail,
         "ip_address": event.ip_address or "",
         "prev_hash": event.prev_hash,
@@ -58,7 +62,9 @@ def verify(batch_size: int = 5000) -> tuple[int, BrokenLink | None]:
             return checked, BrokenLink(
                 event.seq, str(event.uuid), "does not follow its predecessor"
             )
-        if event_digest(hashed_fields(event)) != event.hash:
+        if event_digest(hashed_fields(event)) != event.hash or (
+            not event.redacted and changes_digest(event.changes) != event.changes_digest
+        ):
             return checked, BrokenLink(event.seq, str(event.uuid), "its content was changed")
         expected_prev = event.hash
         expected_seq += 1

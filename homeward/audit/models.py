@@ -26,7 +26,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One thing that happened. Never updated or deleted (database triggers refuse it)."""
+    """One thing that happened. Never deleted or altered (database triggers refuse it), except
+    that the values of an anonymised record's changes may be redacted."""
 
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -45,6 +46,10 @@ class AuditEvent(models.Model):
     object_uuid = models.UUIDField(_("record"), null=True, blank=True, db_index=True)
     object_label = models.CharField(_("record label"), max_length=64, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The chain covers a digest of the changes, so that an anonymised record's values can be
+    # redacted here later without breaking the chain (only `changes` and `redacted` may change).
+    changes_digest = models.CharField(max_length=64, editable=False)
+    redacted = models.BooleanField(default=False, editable=False)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.audit.actions import audit_record, created_fields, diff, snapshot
+from homeward.audit.actions import audit_record, audit_redact, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
 from homeward.core.errors import check_version
 from homeward.registry.models import (
@@ -255,3 +255,50 @@ def child_relative_register(
     return relationship_add(
         actor=actor, child=child, kind=kind, person=person, lives_with_child=lives_with_child
     )
+
+
+ANONYMISED = "—"
+
+
+@transaction.atomic
+def child_anonymise(*, actor: User | None, child: Child) -> Child:
+    """Remove what identifies a child whose record is past retention.
+
+    Kept, so that aggregate counts stay right: sex, year and month of birth, disability yes/no,
+    legal status, district, agency, case, institution stays and the kinds of relationships.
+    Removed: names, exact birth day, disability details, school, addresses, and the names and
+    contacts of relatives; the audit trail's recorded values for these records are redacted.
+    """
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if locked.anonymised_at is not None:
+        return locked
+    touched = [locked.uuid]
+    for field in NAME_FIELDS:
+        setattr(locked, field, ANONYMISED if field != "patronymic" else "")
+        setattr(locked, f"{field}_latin", ANONYMISED if field != "patronymic" else "")
+    locked.search_key = ""
+    locked.date_of_birth = locked.date_of_birth.replace(day=1)
+    locked.disability_domains = []
+    locked.school_name = ""
+    if locked.home_location.parent is not None and locked.home_location.level == "locality":
+        locked.home_location = locked.home_location.parent
+    locked.school_location = None
+    locked.anonymised_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    for person in Person.objects.filter(relationships__child=locked).distinct():
+        person.family_name = person.given_name = ANONYMISED
+        person.family_name_latin = person.given_name_latin = ANONYMISED
+        person.patronymic = person.patronymic_latin = person.phone = person.notes = ""
+        person.date_of_birth = None
+        person.search_key = ""
+        person.save()
+        touched.append(person.uuid)
+    if locked.household is not None:
+        household = locked.household
+        household.name, household.address, household.notes = ANONYMISED, "", ""
+        household.save()
+        touched.append(household.uuid)
+    audit_redact(object_uuids=touched)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail="anonymised")
+    return locked

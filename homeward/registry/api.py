@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -18,6 +18,7 @@ from homeward.api.common import Page, PageParams, field_error, page_of
 from homeward.api.lookups import location_by_code, record_in
 from homeward.registry import actions, selectors
 from homeward.registry.models import Child, Household, Person
+from homeward.registry.subject_access import subject_access_export
 
 router = Router(tags=["registry"])
 
@@ -227,6 +228,34 @@ def child_duplicates(request: HttpRequest, query: Query[DuplicateQuery]) -> list
     """Children in your records who may be the same child as the one described."""
     found = selectors.child_duplicates(request.user, **query.model_dump())
     return [{"child": c, "score": s} for c, s in found]
+
+
+@router.get(
+    "/children/{uuid:child_id}/subject-access",
+    url_name="child_subject_access",
+    response={200: Any},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The record as a file",
+                "content": {"application/json": {}, "application/pdf": {}},
+            }
+        }
+    },
+)
+def child_subject_access(
+    request: HttpRequest, child_id: uuid.UUID, format: str = "json"
+) -> HttpResponse:
+    """The child's own record (format=json or pdf) for a subject-access request."""
+    child = selectors.child_get(request.user, child_id)
+    body, content_type, filename = subject_access_export(
+        actor=request.user,  # type: ignore[arg-type]
+        child=child,
+        fmt="pdf" if format == "pdf" else "json",
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.get("/children/{uuid:child_id}", response=ChildOut, url_name="child_detail")

@@ -210,6 +210,7 @@ class Child(NamedPerson):
         related_name="+",
         editable=False,
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.child_create, name="child_create"),
     path("<uuid:child_uuid>/", views.child_detail, name="child_detail"),
     path("<uuid:child_uuid>/edit/", views.child_update, name="child_update"),
+    path(
+        "<uuid:child_uuid>/subject-access/",
+        views.child_subject_access,
+        name="child_subject_access",
+    ),
     path("<uuid:child_uuid>/relatives/new/", views.child_relative_add, name="child_relative_add"),
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_create, name="household_create"),

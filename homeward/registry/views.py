@@ -28,6 +28,7 @@ from homeward.registry.forms import (
     RelativeForm,
 )
 from homeward.registry.models import FunctionalDomain
+from homeward.registry.subject_access import subject_access_export
 
 
 def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
@@ -119,10 +120,25 @@ def child_detail(request: HttpRequest, child_uuid: str) -> HttpResponse:
         "consents": consents_of(child) if has_perm(user, Perm.CONSENT_MANAGE) else None,
         "shares": shares_of(user, child) if has_perm(user, Perm.SHARE_MANAGE) else None,
         "viewers": record_viewers(user, child)[:20] if has_perm(user, Perm.AUDIT_VIEW) else None,
+        "can_export": has_perm(user, Perm.SUBJECT_ACCESS),
         "relationships": selectors.child_relationships(request.user, child),
         "residences": child_residences(request.user, child),
     }
     return render(request, "registry/child_detail.html", context)
+
+
+def child_subject_access(request: HttpRequest, child_uuid: str) -> HttpResponse:
+    """The child's own record as PDF (default) or JSON, for a subject-access request."""
+    child = selectors.child_get(request.user, child_uuid)
+    fmt = "json" if request.GET.get("format") == "json" else "pdf"
+    body, content_type, filename = subject_access_export(
+        actor=request.user,  # type: ignore[arg-type]
+        child=child,
+        fmt=fmt,
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def child_update(request: HttpRequest, child_uuid: str) -> HttpResponse:

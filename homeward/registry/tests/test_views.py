@@ -284,3 +284,24 @@ def test_pages_send_a_strict_content_security_policy(cast):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_subject_access_export_in_pdf_and_json_is_audited(cast, register_child):
+    import json
+
+    from homeward.audit.models import AuditAction, AuditEvent
+
+    child = register_child(family_name="Іваноў", given_name="Алесь")
+    supervisor = login(cast.supervisor_a)
+    pdf = supervisor.get(f"/children/{child.uuid}/subject-access/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    body = supervisor.get(f"/children/{child.uuid}/subject-access/?format=json")
+    data = json.loads(body.content)
+    assert data["child"]["family_name"] == "Іваноў"
+    assert data["child"]["case_number"] == child.case_number
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_uuid=child.uuid).count() == 2
+    assert (
+        login(cast.case_manager_a).get(f"/children/{child.uuid}/subject-access/").status_code == 403
+    )
