@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homeward.accounts.models import ApiToken, User
+from homeward.accounts.models import Agency, ApiToken, User
 from homeward.audit.actions import audit_record
 from homeward.audit.models import AuditAction
 
@@ -69,3 +69,29 @@ def user_logout_everywhere(*, user: User) -> None:
     user.session_epoch += 1
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(actor=user, action=AuditAction.LOGOUT, obj=user, detail="everywhere")
+
+
+@transaction.atomic
+def agency_save(*, actor: User, agency: Agency) -> Agency:
+    """Save an agency with its tree path, and re-path its sub-agencies if it moved."""
+    old_path = Agency.objects.filter(pk=agency.pk).values_list("path", flat=True).first()
+    agency.path = f"{agency.parent.path}/{agency.code}" if agency.parent else agency.code
+    if (
+        old_path is not None
+        and agency.parent is not None
+        and (agency.parent.path == old_path or agency.parent.path.startswith(old_path + "/"))
+    ):
+        raise ValidationError({"parent": _("An agency cannot sit under itself.")})
+    agency.full_clean()
+    agency.save()
+    if old_path and old_path != agency.path:
+        for sub in Agency.objects.filter(path__startswith=old_path + "/").order_by("path"):
+            sub.path = agency.path + sub.path[len(old_path) :]
+            sub.save(update_fields=["path"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERMISSION_CHANGE if old_path else AuditAction.CREATE,
+        obj=agency,
+        changes={"path": [old_path, agency.path]},
+    )
+    return agency
