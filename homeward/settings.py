@@ -57,6 +57,9 @@ if HOMEWARD_ENV == "production":
 elif not SECRET_KEY:
     SECRET_KEY = INSECURE_SECRET_KEY
 
+# Old keys still accepted while sessions signed with them expire (see docs/security.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 DEBUG = env_bool("DEBUG", default=DEMO_MODE)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if HOMEWARD_ENV != "production" else []
