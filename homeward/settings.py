@@ -273,6 +273,19 @@ CONSENT_AGE_BANDS = (
 )
 # Closed records are anonymised this many years after closure (`manage.py retention_anonymise`).
 RETENTION_YEARS_AFTER_CLOSURE = int(os.environ.get("RETENTION_YEARS_AFTER_CLOSURE", 10))
+# Case deadlines (DOMAIN §2), configurable: hours allowed for each step by risk level.
+CASE_DEADLINES: dict[str, dict[str, int]] = {
+    "initial_assessment": {"high": 24, "medium": 72, "low": 168, "unknown": 72},
+    "comprehensive_assessment": {
+        "high": 14 * 24,
+        "medium": 30 * 24,
+        "low": 30 * 24,
+        "unknown": 30 * 24,
+    },
+    "case_planning": {"high": 7 * 24, "medium": 14 * 24, "low": 14 * 24, "unknown": 14 * 24},
+}
+# Reviews at least every 3 months, sooner for high risk.
+CASE_REVIEW_INTERVAL_DAYS = {"high": 30, "medium": 90, "low": 90, "unknown": 90}
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
 
 # API bearer tokens live this long after issue.

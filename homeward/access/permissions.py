@@ -34,63 +34,87 @@ class Perm(StrEnum):
     CONSENT_MANAGE = "consent.manage"
     SHARE_MANAGE = "share.manage"
     SUBJECT_ACCESS = "child.subject_access_export"
+    # case management
+    CASE_WORK = "case.work"  # move a case along, notes, attachments, conferences, tasks
+    CASE_APPROVE = "case.approve"  # approve assessments, plans and closures of others
+    CASE_REASSIGN = "case.reassign"
+    TEAM_VIEW = "team.view"
+    ASSESSMENT_EDIT = "assessment.edit"
+    TEMPLATE_MANAGE = "assessment.template_manage"
+    PLAN_EDIT = "plan.edit"
+    SERVICE_VIEW = "service.view"
+    SERVICE_MANAGE = "service.manage"
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_RESPOND = "referral.respond"
+    REPORT_VIEW = "report.view"
 
 
-_CASEWORK = {
+_READ = {Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW, Perm.SERVICE_VIEW}
+_CASEWORK = _READ | {
     Perm.CHILD_VIEW,
     Perm.CHILD_CREATE,
     Perm.CHILD_UPDATE,
     Perm.FAMILY_VIEW,
     Perm.FAMILY_EDIT,
-    Perm.INSTITUTION_VIEW,
-    Perm.LOCATION_VIEW,
+    Perm.RESIDENT_MANAGE,
+    Perm.SENSITIVE_VIEW,
+    Perm.CONSENT_MANAGE,
+    Perm.SHARE_MANAGE,
+    Perm.CASE_WORK,
+    Perm.ASSESSMENT_EDIT,
+    Perm.PLAN_EDIT,
+    Perm.REFERRAL_SEND,
+    Perm.REFERRAL_RESPOND,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASE_MANAGER: frozenset(
-        _CASEWORK
-        | {Perm.RESIDENT_MANAGE, Perm.SENSITIVE_VIEW, Perm.CONSENT_MANAGE, Perm.SHARE_MANAGE}
-    ),
+    Role.CASE_MANAGER: frozenset(_CASEWORK),
     Role.SUPERVISOR: frozenset(
         _CASEWORK
         | {
-            Perm.RESIDENT_MANAGE,
-            Perm.SENSITIVE_VIEW,
-            Perm.CONSENT_MANAGE,
-            Perm.SHARE_MANAGE,
             Perm.AUDIT_VIEW,
             Perm.BREAK_GLASS,
             Perm.SUBJECT_ACCESS,
+            Perm.CASE_APPROVE,
+            Perm.CASE_REASSIGN,
+            Perm.TEAM_VIEW,
+            Perm.REPORT_VIEW,
         }
     ),
-    Role.FOSTER_CARE_WORKER: frozenset(_CASEWORK | {Perm.SENSITIVE_VIEW}),
+    Role.FOSTER_CARE_WORKER: frozenset(
+        _READ
+        | {
+            Perm.CHILD_VIEW,
+            Perm.CHILD_CREATE,
+            Perm.CHILD_UPDATE,
+            Perm.FAMILY_VIEW,
+            Perm.FAMILY_EDIT,
+            Perm.SENSITIVE_VIEW,
+            Perm.ASSESSMENT_EDIT,
+        }
+    ),
+    # Sees what is shared with the group; answers referrals sent to it.
     Role.WORKING_GROUP_MEMBER: frozenset(
-        {Perm.CHILD_VIEW, Perm.FAMILY_VIEW, Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}
+        _READ | {Perm.CHILD_VIEW, Perm.FAMILY_VIEW, Perm.REFERRAL_RESPOND}
     ),
     Role.INSTITUTION_STAFF: frozenset(
-        {
-            Perm.CHILD_VIEW,
-            Perm.FAMILY_VIEW,
-            Perm.INSTITUTION_VIEW,
-            Perm.RESIDENT_MANAGE,
-            Perm.LOCATION_VIEW,
-            Perm.SENSITIVE_VIEW,
-        }
+        _READ | {Perm.CHILD_VIEW, Perm.FAMILY_VIEW, Perm.RESIDENT_MANAGE, Perm.SENSITIVE_VIEW}
     ),
     # Aggregates only: analysts never open a child's record.
-    Role.ANALYST: frozenset({Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW}),
+    Role.ANALYST: frozenset(_READ | {Perm.REPORT_VIEW}),
     Role.AGENCY_ADMIN: frozenset(
-        {Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE, Perm.LOCATION_VIEW, Perm.AUDIT_VIEW}
+        _READ | {Perm.INSTITUTION_MANAGE, Perm.AUDIT_VIEW, Perm.SERVICE_MANAGE, Perm.REPORT_VIEW}
     ),
     # Configuration, not child records.
     Role.SYSTEM_ADMIN: frozenset(
-        {
-            Perm.INSTITUTION_VIEW,
+        _READ
+        | {
             Perm.INSTITUTION_MANAGE,
-            Perm.LOCATION_VIEW,
             Perm.LOCATION_MANAGE,
             Perm.ADMIN_SITE,
             Perm.AUDIT_VIEW,
+            Perm.TEMPLATE_MANAGE,
+            Perm.SERVICE_MANAGE,
         }
     ),
 }

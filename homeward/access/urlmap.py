@@ -54,6 +54,17 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "institutions:institution_detail": Perm.INSTITUTION_VIEW,
     "institutions:resident_admit": Perm.RESIDENT_MANAGE,
     "institutions:resident_discharge": Perm.RESIDENT_MANAGE,
+    # cases
+    "cases:my_work": Perm.CASE_WORK,
+    "cases:my_team": Perm.TEAM_VIEW,
+    "cases:case_detail": Perm.CHILD_VIEW,
+    "cases:case_move": Perm.CASE_WORK,
+    "cases:case_risk": Perm.CASE_WORK,
+    "cases:case_note_add": Perm.CASE_WORK,
+    "cases:case_closure_request": Perm.CASE_WORK,
+    "cases:case_closure_decide": Perm.CASE_APPROVE,
+    "cases:case_reopen": Perm.CASE_WORK,
+    "cases:task_complete": Perm.CASE_WORK,
     # cases: consent
     "cases:consent_create": Perm.CONSENT_MANAGE,
     "cases:consent_withdraw": Perm.CONSENT_MANAGE,
@@ -113,6 +124,8 @@ def rule_for(view_name: str, method: str) -> Rule | None:
 
 # The navigation: each entry is shown to a user whose permissions satisfy its URL's rule.
 NAVIGATION: list[tuple[str, Promise]] = [
+    ("cases:my_work", _("My work")),
+    ("cases:my_team", _("My team")),
     ("registry:child_list", _("Children")),
     ("registry:household_list", _("Households")),
     ("institutions:institution_list", _("Institutions")),

@@ -15,7 +15,26 @@ from homeward.access.roles import Role
 from homeward.access.scoping import has_role_in, team_for
 from homeward.audit.actions import audit_record, created_fields
 from homeward.audit.models import AuditAction
-from homeward.cases.models import Case, CaseAssignment, Consent, ConsentGiver, ConsentKind
+from homeward.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseEventType,
+    CaseNote,
+    CaseStatus,
+    Consent,
+    ConsentGiver,
+    ConsentKind,
+    Task,
+    TaskKind,
+)
+from homeward.cases.pipeline import (
+    ALLOWED_MOVES,
+    OPEN_STATUSES,
+    review_interval_days,
+    step_deadline,
+)
+from homeward.core.errors import check_version
 
 if TYPE_CHECKING:
     from homeward.accounts.models import Agency, User, WorkingGroup
@@ -35,7 +54,319 @@ def case_open(*, actor: User, child: Child, agency: Agency) -> Case:
     case.full_clean()
     case.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=case, changes=created_fields(case))
+    case_event_add(case=case, type=CaseEventType.OPENED, actor=actor)
     return case
+
+
+def case_event_add(
+    *, case: Case, type: str, actor: User | None, data: dict[str, Any] | None = None
+) -> CaseEvent:
+    """One line of the case chronology."""
+    return CaseEvent.objects.create(
+        case=case, type=type, actor=actor, occurred_at=timezone.now(), data=data or {}
+    )
+
+
+def _owner(case: Case) -> User | None:
+    """Who a case's tasks go to: its case manager, else its supervisor."""
+    return case.case_manager or case.supervisor
+
+
+def task_open(
+    *,
+    case: Case | None,
+    assigned_to: User,
+    kind: str,
+    title: str,
+    due_at: datetime.datetime,
+    source: str = "",
+) -> Task:
+    """A task; one with a source is created once while it stays open."""
+    if source:
+        existing = Task.objects.filter(case=case, source=source, completed_at__isnull=True)
+        found = existing.first()
+        if found is not None:
+            return found
+    task = Task(
+        case=case, assigned_to=assigned_to, kind=kind, title=title, due_at=due_at, source=source
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+def tasks_close(*, case: Case, source_prefix: str, actor: User | None) -> int:
+    return Task.objects.filter(
+        case=case, source__startswith=source_prefix, completed_at__isnull=True
+    ).update(completed_at=timezone.now(), completed_by=actor)
+
+
+@transaction.atomic
+def task_complete(*, actor: User, task: Task) -> Task:
+    if task.completed_at is None:
+        task.completed_at = timezone.now()
+        task.completed_by = actor
+        task.save(update_fields=["completed_at", "completed_by"])
+    return task
+
+
+def _deadline_task(case: Case, actor: User | None) -> None:
+    """The deadline of the step the case is now in, for its owner."""
+    owner = _owner(case)
+    limit = step_deadline(case.status, case.risk_level)
+    if owner is None or limit is None:
+        return
+    task_open(
+        case=case,
+        assigned_to=owner,
+        kind=TaskKind.DEADLINE,
+        title=_("Complete the step: %(step)s") % {"step": CaseStatus(case.status).label},
+        due_at=timezone.now() + limit,
+        source=f"deadline:{case.status}",
+    )
+
+
+def _review_task(case: Case) -> None:
+    owner = _owner(case)
+    if owner is None or case.next_review_on is None:
+        return
+    due = datetime.datetime.combine(
+        case.next_review_on, datetime.time(17), timezone.get_current_timezone()
+    )
+    task_open(
+        case=case,
+        assigned_to=owner,
+        kind=TaskKind.REVIEW,
+        title=_("Review the case"),
+        due_at=due,
+        source=f"review:{case.next_review_on.isoformat()}",
+    )
+
+
+def _locked(case: Case, version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    check_version(locked.version, version)
+    return locked
+
+
+def _save(locked: Case, actor: User, changes: dict[str, Any]) -> None:
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, changes=changes)
+
+
+@transaction.atomic
+def case_move(*, actor: User, case: Case, to: str, version: int | None) -> Case:
+    """Move a case to its next step, along the table of allowed moves only."""
+    locked = _locked(case, version)
+    if to not in ALLOWED_MOVES.get(locked.status, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("A case cannot move from “%(from)s” to “%(to)s”.")
+                % {
+                    "from": CaseStatus(locked.status).label,
+                    "to": CaseStatus(to).label if to in CaseStatus.values else to,
+                }
+            }
+        )
+    before = locked.status
+    locked.status = to
+    if to == CaseStatus.REVIEW or (to == CaseStatus.IMPLEMENTATION and not locked.next_review_on):
+        days = review_interval_days(locked.risk_level)
+        locked.next_review_on = timezone.localdate() + datetime.timedelta(days=days)
+    _save(locked, actor, {"status": [before, to]})
+    tasks_close(case=locked, source_prefix=f"deadline:{before}", actor=actor)
+    if before == CaseStatus.REVIEW:
+        tasks_close(case=locked, source_prefix="review:", actor=actor)
+    case_event_add(
+        case=locked, type=CaseEventType.STATUS_CHANGED, actor=actor, data={"from": before, "to": to}
+    )
+    _deadline_task(locked, actor)
+    if to == CaseStatus.IMPLEMENTATION:
+        _review_task(locked)
+    return locked
+
+
+@transaction.atomic
+def case_set_risk(*, actor: User, case: Case, risk_level: str, version: int | None) -> Case:
+    locked = _locked(case, version)
+    before = locked.risk_level
+    locked.risk_level = risk_level
+    _save(locked, actor, {"risk_level": [before, risk_level]})
+    case_event_add(
+        case=locked, type=CaseEventType.RISK_SET, actor=actor, data={"risk_level": risk_level}
+    )
+    # The current step's deadline follows the new risk level.
+    tasks_close(case=locked, source_prefix=f"deadline:{locked.status}", actor=actor)
+    _deadline_task(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def case_request_closure(*, actor: User, case: Case, reason: str, version: int | None) -> Case:
+    locked = _locked(case, version)
+    reason = reason.strip()
+    if locked.status not in OPEN_STATUSES:
+        raise ValidationError({"status": _("This case is already closed.")})
+    if locked.closure_requested_by_id:
+        raise ValidationError({"status": _("Closure is already waiting for approval.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for closing the case.")})
+    locked.closure_reason = reason
+    locked.closure_requested_by = actor
+    _save(locked, actor, {"closure_requested": [None, reason]})
+    case_event_add(
+        case=locked, type=CaseEventType.CLOSURE_REQUESTED, actor=actor, data={"reason": reason}
+    )
+    approver = locked.supervisor or _team_supervisor(locked)
+    if approver is not None and approver.pk != actor.pk:
+        task_open(
+            case=locked,
+            assigned_to=approver,
+            kind=TaskKind.APPROVAL,
+            title=_("Approve the closure of case %(number)s")
+            % {"number": locked.child.case_number},
+            due_at=timezone.now() + datetime.timedelta(days=3),
+            source="approval:closure",
+        )
+    return locked
+
+
+def _team_supervisor(case: Case) -> User | None:
+    from homeward.accounts.models import Membership
+
+    if case.team_id is None:
+        return None
+    membership = (
+        Membership.objects.filter(team_id=case.team_id, role=Role.SUPERVISOR)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+@transaction.atomic
+def case_decide_closure(
+    *, actor: User, case: Case, approve: bool, version: int | None, comment: str = ""
+) -> Case:
+    """A supervisor approves or refuses a requested closure; nobody approves their own."""
+    locked = _locked(case, version)
+    if not locked.closure_requested_by_id:
+        raise ValidationError({"status": _("No closure is waiting for approval.")})
+    if locked.closure_requested_by_id == actor.pk:
+        raise ValidationError({"status": _("You cannot approve your own request.")})
+    tasks_close(case=locked, source_prefix="approval:closure", actor=actor)
+    if approve:
+        before = locked.status
+        locked.status = CaseStatus.CLOSED
+        locked.closed_on = timezone.localdate()
+        locked.closure_requested_by = None
+        _save(locked, actor, {"status": [before, CaseStatus.CLOSED]})
+        Task.objects.filter(case=locked, completed_at__isnull=True).update(
+            completed_at=timezone.now(), completed_by=actor
+        )
+        case_event_add(
+            case=locked,
+            type=CaseEventType.CLOSED,
+            actor=actor,
+            data={"reason": locked.closure_reason, "comment": comment},
+        )
+    else:
+        locked.closure_requested_by = None
+        _save(locked, actor, {"closure_requested": [locked.closure_reason, None]})
+        case_event_add(
+            case=locked, type=CaseEventType.CLOSURE_REJECTED, actor=actor, data={"comment": comment}
+        )
+    return locked
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, reason: str, version: int | None) -> Case:
+    locked = _locked(case, version)
+    if locked.status != CaseStatus.CLOSED:
+        raise ValidationError({"status": _("Only a closed case can be reopened.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the case.")})
+    locked.status = CaseStatus.INITIAL_ASSESSMENT
+    locked.closed_on = None
+    locked.closure_reason = ""
+    _save(locked, actor, {"status": [CaseStatus.CLOSED, CaseStatus.INITIAL_ASSESSMENT]})
+    case_event_add(
+        case=locked, type=CaseEventType.REOPENED, actor=actor, data={"reason": reason.strip()}
+    )
+    _deadline_task(locked, actor)
+    return locked
+
+
+@transaction.atomic
+def case_reassign(*, actor: User, cases: list[Case], case_manager: User) -> int:
+    """Give cases to another case manager; their open tasks follow."""
+    moved = 0
+    for case in cases:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.case_manager_id == case_manager.pk:
+            continue
+        before = locked.case_manager
+        Task.objects.filter(case=locked, completed_at__isnull=True, assigned_to=before).update(
+            assigned_to=case_manager
+        )
+        locked.case_manager = case_manager
+        _save(
+            locked,
+            actor,
+            {
+                "case_manager": [
+                    before.get_username() if before else None,
+                    case_manager.get_username(),
+                ]
+            },
+        )
+        case_event_add(
+            case=locked,
+            type=CaseEventType.REASSIGNED,
+            actor=actor,
+            data={"to": case_manager.get_username()},
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def note_add(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    happened_on: datetime.date,
+    participants: str,
+    text: str,
+) -> CaseNote:
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": _("A note cannot be dated in the future.")})
+    note = CaseNote(
+        case=case,
+        kind=kind,
+        happened_on=happened_on,
+        participants=participants,
+        text=text,
+        author=actor,
+    )
+    note.full_clean()
+    note.save()
+    case_event_add(
+        case=case,
+        type=CaseEventType.NOTE_ADDED,
+        actor=actor,
+        data={"note": str(note.uuid), "kind": kind},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=case.child,
+        changes={"note": [None, str(note.uuid)]},
+    )
+    return note
 
 
 @transaction.atomic

@@ -21,6 +21,12 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
 class Case(PublicModel):
     """One case per child: it is reopened, never duplicated. Its number is the child's."""
 
@@ -57,8 +63,22 @@ class Case(PublicModel):
     status = models.CharField(
         _("status"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=500, blank=True)
+    # A closure asked for and waiting for the supervisor's approval.
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -165,3 +185,122 @@ class Consent(PublicModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+class CaseEventType(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    RISK_SET = "risk_set", _("Risk level set")
+    REASSIGNED = "reassigned", _("Case manager changed")
+    NOTE_ADDED = "note_added", _("Case note")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ASSESSMENT_SUBMITTED = "assessment_submitted", _("Assessment submitted")
+    ASSESSMENT_APPROVED = "assessment_approved", _("Assessment approved")
+    PLAN_SUBMITTED = "plan_submitted", _("Care plan submitted")
+    PLAN_APPROVED = "plan_approved", _("Care plan approved")
+    PLAN_REVIEWED = "plan_reviewed", _("Care plan reviewed")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+    REFERRAL_ANSWERED = "referral_answered", _("Referral answered")
+    REFERRAL_ESCALATED = "referral_escalated", _("Referral escalated")
+    CONFERENCE_HELD = "conference_held", _("Case conference")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSURE_REJECTED = "closure_rejected", _("Closure not approved")
+    CLOSED = "closed", _("Case closed")
+    REOPENED = "reopened", _("Case reopened")
+
+
+class CaseEvent(models.Model):
+    """The case chronology: one typed row per thing that happened, never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("event"), max_length=30, choices=CaseEventType.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="caseevent_case_idx")]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.type} {self.occurred_at:%Y-%m-%d}"
+
+
+class TaskKind(models.TextChoices):
+    DEADLINE = "deadline", _("Deadline")
+    REVIEW = "review", _("Review")
+    ACTION = "action", _("Action")
+    APPROVAL = "approval", _("Approval")
+    REFERRAL = "referral", _("Referral")
+
+
+class Task(PublicModel):
+    """Something someone must do by a date: from a deadline rule, a conference or by hand."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("assigned to"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
+    title = models.CharField(_("task"), max_length=300, validators=[reject_control_characters])
+    due_at = models.DateTimeField(_("due"))
+    # The rule or record that made it, so that it is made once and closed when met.
+    source = models.CharField(max_length=80, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("done"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["assigned_to", "completed_at", "due_at"], name="task_todo_idx"),
+            models.Index(fields=["case", "source"], name="task_source_idx"),
+        ]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteKind(models.TextChoices):
+    VISIT = "visit", _("Home visit")
+    CALL = "call", _("Phone call")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
+
+
+class CaseNote(PublicModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices)
+    happened_on = models.DateField(_("date"))
+    participants = models.CharField(
+        _("participants"), max_length=500, blank=True, validators=[reject_control_characters]
+    )
+    text = models.TextField(_("note"), max_length=20_000, validators=[reject_control_characters])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.happened_on}"

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from homeward.cases.models import Consent, ConsentKind
+from homeward.access.roles import Role
+from homeward.access.scoping import memberships
+from homeward.audit.actions import audit_record
+from homeward.audit.models import AuditAction
+from homeward.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    Consent,
+    ConsentKind,
+    RiskLevel,
+    Task,
+    TaskKind,
+)
+from homeward.cases.pipeline import OPEN_STATUSES
 from homeward.registry.selectors import children_for_user
 
 if TYPE_CHECKING:
@@ -35,3 +52,146 @@ def consent_get(user: User | AnonymousUser, consent_uuid: uuid.UUID | str) -> Co
     if consent is None:
         raise Http404
     return consent
+
+
+# --- cases, tasks and the team ------------------------------------------------------------
+
+
+def cases_for_user(user: User | AnonymousUser) -> QuerySet[Case]:
+    """Cases of the children the user may see (the case follows the child's scope)."""
+    return Case.objects.filter(child__in=children_for_user(user).values("pk"))
+
+
+def case_get(user: User | AnonymousUser, case_uuid: uuid.UUID | str) -> Case:
+    case = (
+        cases_for_user(user)
+        .select_related(
+            "child", "child__home_location", "agency", "team", "case_manager", "supervisor"
+        )
+        .filter(uuid=case_uuid)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    audit_record(actor=user, action=AuditAction.VIEW, obj=case.child)
+    return case
+
+
+def case_for_child(user: User | AnonymousUser, child: Child) -> Case | None:
+    return cases_for_user(user).filter(child=child).first()
+
+
+def case_chronology(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("-occurred_at", "-id")
+
+
+def case_notes(case: Case) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author").order_by("-happened_on", "-id")
+
+
+def open_tasks(case: Case) -> QuerySet[Task]:
+    return case.tasks.filter(completed_at__isnull=True).select_related("assigned_to")
+
+
+@dataclass(frozen=True)
+class MyWork:
+    overdue: list[Task]
+    due_soon: list[Task]
+    reviews: list[Case]
+    approvals: list[Task]
+    cases: int
+
+
+def my_work(user: User) -> MyWork:
+    now = timezone.now()
+    tasks = (
+        Task.objects.filter(assigned_to=user, completed_at__isnull=True)
+        .select_related("case", "case__child")
+        .order_by("due_at")
+    )
+    cases = cases_for_user(user).filter(status__in=OPEN_STATUSES)
+    mine = cases.filter(Q(case_manager=user) | Q(supervisor=user))
+    horizon = timezone.localdate() + datetime.timedelta(days=30)
+    return MyWork(
+        overdue=list(tasks.filter(due_at__lt=now).exclude(kind=TaskKind.APPROVAL)[:100]),
+        due_soon=list(tasks.filter(due_at__gte=now).exclude(kind=TaskKind.APPROVAL)[:100]),
+        reviews=list(
+            mine.filter(next_review_on__lte=horizon)
+            .select_related("child")
+            .order_by("next_review_on")[:100]
+        ),
+        approvals=list(tasks.filter(kind=TaskKind.APPROVAL)[:100]),
+        cases=mine.count(),
+    )
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    user: User
+    open_cases: int
+    overdue_tasks: int
+    high_risk: int
+
+
+def team_members(user: User | AnonymousUser) -> QuerySet[User]:
+    """The case managers of the supervisor's teams (or agency, for one without a team)."""
+    from homeward.accounts.models import Membership, User
+
+    teams = [m.team_id for m in memberships(user) if m.role == Role.SUPERVISOR and m.team_id]
+    agencies = [
+        m.agency_id for m in memberships(user) if m.role == Role.SUPERVISOR and not m.team_id
+    ]
+    workers = Membership.objects.filter(
+        Q(team_id__in=teams) | Q(agency_id__in=agencies), role=Role.CASE_MANAGER
+    ).values("user_id")
+    return User.objects.filter(pk__in=workers, is_active=True).order_by("username")
+
+
+def team_load(user: User | AnonymousUser) -> list[WorkerLoad]:
+    """Caseload and overdue work per worker, in two aggregate queries."""
+    members = list(team_members(user))
+    visible = cases_for_user(user).filter(status__in=OPEN_STATUSES)
+    cases = {
+        row["case_manager"]: row
+        for row in visible.filter(case_manager__in=members)
+        .values("case_manager")
+        .annotate(total=Count("pk"), high=Count("pk", filter=Q(risk_level=RiskLevel.HIGH)))
+    }
+    overdue = dict(
+        Task.objects.filter(
+            assigned_to__in=members, completed_at__isnull=True, due_at__lt=timezone.now()
+        )
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_to", "n")
+    )
+    return [
+        WorkerLoad(
+            user=member,
+            open_cases=cases.get(member.pk, {}).get("total", 0),
+            overdue_tasks=overdue.get(member.pk, 0),
+            high_risk=cases.get(member.pk, {}).get("high", 0),
+        )
+        for member in members
+    ]
+
+
+def team_cases(user: User | AnonymousUser) -> QuerySet[Case]:
+    return (
+        cases_for_user(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("child", "case_manager")
+        .order_by("case_manager__username", "child__family_name", "pk")
+    )
+
+
+def task_get(user: User | AnonymousUser, task_uuid: uuid.UUID | str) -> Task:
+    """One's own task, or a task of a case one may see."""
+    task = (
+        Task.objects.filter(uuid=task_uuid)
+        .filter(Q(assigned_to_id=user.pk) | Q(case__in=cases_for_user(user)))
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task

@@ -6,10 +6,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from homeward.access.permissions import Perm, has_perm
 from homeward.cases import actions, selectors
-from homeward.cases.forms import ConsentForm, WithdrawForm
+from homeward.cases.forms import (
+    ConsentForm,
+    DecisionForm,
+    MoveForm,
+    NoteForm,
+    ReasonForm,
+    ReassignForm,
+    RiskForm,
+    WithdrawForm,
+)
+from homeward.cases.models import Case, CaseStatus
+from homeward.cases.pipeline import allowed_moves
 from homeward.core.forms import add_action_errors
 from homeward.registry.selectors import child_get
 
@@ -56,5 +71,213 @@ def consent_withdraw(request: HttpRequest, consent_uuid: str) -> HttpResponse:
         request,
         "cases/withdraw_form.html",
         {"form": form, "consent": consent},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- the case page and its actions ----------------------------------------------------------
+
+
+def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    user = request.user
+    context = {
+        "case": case,
+        "child": case.child,
+        "moves": [(s, CaseStatus(s).label) for s in allowed_moves(case.status)],
+        "tasks": selectors.open_tasks(case),
+        "notes": selectors.case_notes(case)[:50],
+        "events": selectors.case_chronology(case)[:200],
+        "risk_form": RiskForm(initial={"risk_level": case.risk_level, "version": case.version}),
+        "note_form": NoteForm(),
+        "can_work": has_perm(user, Perm.CASE_WORK) and case.status != CaseStatus.CLOSED,
+        "can_approve": has_perm(user, Perm.CASE_APPROVE)
+        and case.closure_requested_by_id not in (None, user.pk),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect("cases:case_detail", case_uuid=case.uuid)
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+def case_move(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a step from the list."))
+        return _back(case)
+    try:
+        actions.case_move(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            to=form.cleaned_data["to"],
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The case moved on."))
+    return _back(case)
+
+
+@require_POST
+def case_risk(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.case_set_risk(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                risk_level=form.cleaned_data["risk_level"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Risk level saved."))
+    else:
+        messages.error(request, _("Choose a risk level."))
+    return _back(case)
+
+
+def case_note_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.note_add(actor=request.user, case=case, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Note saved."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Case note")},
+        status=422 if form.errors else 200,
+    )
+
+
+def case_closure_request(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = ReasonForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_request_closure(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Closure asked for: it waits for the supervisor."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Close the case")},
+        status=422 if form.errors else 200,
+    )
+
+
+def case_closure_decide(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = DecisionForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_decide_closure(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                approve=form.cleaned_data["decision"] == "approve",
+                version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Closure: %(reason)s") % {"reason": case.closure_reason},
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def case_reopen(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = ReasonForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_reopen(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The case is open again."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Reopen the case")},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def task_complete(request: HttpRequest, task_uuid: str) -> HttpResponse:
+    task = selectors.task_get(request.user, task_uuid)
+    actions.task_complete(actor=request.user, task=task)  # type: ignore[arg-type]
+    messages.success(request, _("Task done."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("cases:my_work")
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/my_work.html",
+        {"work": selectors.my_work(request.user), "now": timezone.now()},  # type: ignore[arg-type]
+    )
+
+
+def my_team(request: HttpRequest) -> HttpResponse:
+    workers = selectors.team_members(request.user)
+    cases = selectors.team_cases(request.user)
+    form = ReassignForm(request.POST or None, cases=cases, workers=workers)
+    if request.method == "POST" and form.is_valid():
+        moved = actions.case_reassign(
+            actor=request.user,  # type: ignore[arg-type]
+            cases=list(form.cleaned_data["cases"]),
+            case_manager=form.cleaned_data["case_manager"],
+        )
+        messages.success(request, _("%(n)d cases reassigned.") % {"n": moved})
+        return redirect("cases:my_team")
+    return render(
+        request,
+        "cases/my_team.html",
+        {"load": selectors.team_load(request.user), "form": form, "cases": cases[:500]},
         status=422 if form.errors else 200,
     )

@@ -1,0 +1,168 @@
+"""The case pipeline, deadlines, closure approval, reassignment, My work and My team."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from conftest import login
+from homeward.cases import actions
+from homeward.cases.models import Case, CaseEvent, CaseStatus, Task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(register_child):
+    return register_child().case
+
+
+def test_a_registered_child_has_a_case_managed_by_the_registering_worker(cast, case):
+    assert case.status == CaseStatus.REGISTERED
+    assert case.case_manager == cast.case_manager_a
+    assert case.team.name == "Team A"
+    assert CaseEvent.objects.filter(case=case, type="opened").exists()
+
+
+def test_moves_follow_the_table_and_set_deadlines_by_risk(cast, case):
+    actions.case_set_risk(actor=cast.case_manager_a, case=case, risk_level="high", version=1)
+    case = actions.case_move(
+        actor=cast.case_manager_a, case=case, to=CaseStatus.INITIAL_ASSESSMENT, version=2
+    )
+    task = Task.objects.get(case=case, source="deadline:initial_assessment")
+    hours = (task.due_at - timezone.now()).total_seconds() / 3600
+    assert 23 < hours <= 24
+    with pytest.raises(ValidationError, match="cannot move"):
+        actions.case_move(
+            actor=cast.case_manager_a, case=case, to=CaseStatus.IMPLEMENTATION, version=3
+        )
+    case = actions.case_move(
+        actor=cast.case_manager_a, case=case, to=CaseStatus.COMPREHENSIVE_ASSESSMENT, version=3
+    )
+    task.refresh_from_db()
+    assert task.completed_at is not None
+    assert [e.data.get("to") for e in case.events.filter(type="status_changed")] == [
+        "comprehensive_assessment",
+        "initial_assessment",
+    ]
+
+
+def test_a_stale_version_is_refused(cast, case):
+    actions.case_set_risk(actor=cast.case_manager_a, case=case, risk_level="low", version=1)
+    with pytest.raises(ValidationError, match="Someone else changed"):
+        actions.case_set_risk(actor=cast.supervisor_a, case=case, risk_level="high", version=1)
+
+
+def test_closure_needs_another_persons_approval_and_can_be_reopened(cast, case):
+    client = login(cast.case_manager_a)
+    response = client.post(
+        f"/cases/{case.uuid}/close/", {"reason": "Family stable, goals met", "version": 1}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.closure_requested_by == cast.case_manager_a
+    assert Task.objects.get(source="approval:closure").assigned_to == cast.supervisor_a
+    # the requester cannot decide; a case manager has no right to
+    assert client.get(f"/cases/{case.uuid}/close/decide/").status_code == 403
+    supervisor = login(cast.supervisor_a)
+    decided = supervisor.post(
+        f"/cases/{case.uuid}/close/decide/", {"decision": "approve", "version": case.version}
+    )
+    assert decided.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.closed_on == timezone.localdate()
+    assert not Task.objects.filter(case=case, completed_at__isnull=True).exists()
+    reopened = client.post(
+        f"/cases/{case.uuid}/reopen/", {"reason": "New report from school", "version": case.version}
+    )
+    assert reopened.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INITIAL_ASSESSMENT
+
+
+def test_nobody_approves_their_own_closure(cast, register_child):
+    child = register_child(actor=cast.supervisor_a)
+    case = child.case
+    actions.case_request_closure(
+        actor=cast.supervisor_a, case=case, reason="Moved abroad", version=1
+    )
+    with pytest.raises(ValidationError, match="your own request"):
+        actions.case_decide_closure(actor=cast.supervisor_a, case=case, approve=True, version=2)
+
+
+def test_a_note_cannot_be_dated_in_the_future_nor_carry_control_characters(cast, case):
+    client = login(cast.case_manager_a)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    future = client.post(
+        f"/cases/{case.uuid}/notes/new/", {"kind": "visit", "happened_on": tomorrow, "text": "x"}
+    )
+    assert future.status_code == 422
+    assert "cannot be dated in the future" in future.content.decode()
+    bad = client.post(
+        f"/cases/{case.uuid}/notes/new/",
+        {"kind": "visit", "happened_on": "2025-01-01", "text": "a\x07b"},
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        f"/cases/{case.uuid}/notes/new/",
+        {"kind": "visit", "happened_on": "2025-01-01", "text": "Home visit, mother present."},
+    )
+    assert ok.status_code == 302
+    page = client.get(f"/cases/{case.uuid}/").content.decode()
+    assert "Home visit, mother present." in page
+
+
+def test_my_work_lists_overdue_and_coming_tasks_with_bounded_queries(cast, register_child):
+    client = login(cast.case_manager_a)
+    child = register_child()
+    actions.case_move(
+        actor=cast.case_manager_a, case=child.case, to=CaseStatus.INITIAL_ASSESSMENT, version=1
+    )
+    with CaptureQueriesContext(connection) as few:
+        page = client.get("/cases/my-work/")
+    assert len(page.context["work"].due_soon) == 1
+    for index in range(8):
+        other = register_child(given_name=f"Ребёнок{index}")
+        actions.case_move(
+            actor=cast.case_manager_a,
+            case=other.case,
+            to=CaseStatus.INITIAL_ASSESSMENT,
+            version=1,
+        )
+    Task.objects.update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/cases/my-work/")
+    assert len(page.context["work"].overdue) == 9
+    assert len(many) == len(few)
+
+
+def test_my_team_shows_caseloads_and_reassigns_in_bulk(cast, register_child):
+    from homeward.accounts.models import Membership
+    from homeward.tests.factories import UserFactory
+
+    colleague = UserFactory(username="cm_a2")
+    Membership.objects.create(
+        user=colleague,
+        agency=cast.agency_a,
+        role="case_manager",
+        team=cast.case_manager_a.memberships.get().team,
+    )
+    cases = [register_child(given_name=f"Ребёнок{i}").case for i in range(3)]
+    supervisor = login(cast.supervisor_a)
+    page = supervisor.get("/cases/team/")
+    load = {row.user.username: row.open_cases for row in page.context["load"]}
+    assert load == {"cm_a": 3, "cm_a2": 0}
+    response = supervisor.post(
+        "/cases/team/",
+        {"case_manager": "cm_a2", "cases": [str(c.uuid) for c in cases[:2]]},
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(case_manager=colleague).count() == 2
+    assert login(colleague).get(f"/children/{cases[0].child.uuid}/").status_code == 200
+    assert login(cast.case_manager_a).get("/cases/team/").status_code == 403
