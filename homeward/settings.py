@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "homeward.registry",
     "homeward.institutions",
     "homeward.cases",
+    "homeward.plans",
     "homeward.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("children/", include("homeward.registry.urls")),
     path("institutions/", include("homeward.institutions.urls")),
     path("cases/", include("homeward.cases.urls")),
+    path("plans/", include("homeward.plans.urls")),
     path("access/", include("homeward.access.urls")),
     path("audit/", include("homeward.audit.urls")),
     path("admin/", admin.site.urls),

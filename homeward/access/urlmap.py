@@ -65,6 +65,16 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "cases:case_closure_decide": Perm.CASE_APPROVE,
     "cases:case_reopen": Perm.CASE_WORK,
     "cases:task_complete": Perm.CASE_WORK,
+    # care plans
+    "plans:plan_create": Perm.PLAN_EDIT,
+    "plans:plan_detail": Perm.CHILD_VIEW,
+    "plans:goal_add": Perm.PLAN_EDIT,
+    "plans:action_add": Perm.PLAN_EDIT,
+    "plans:action_status": Perm.PLAN_EDIT,
+    "plans:plan_submit": Perm.PLAN_EDIT,
+    "plans:plan_decide": Perm.CASE_APPROVE,
+    "plans:plan_review": Perm.PLAN_EDIT,
+    "plans:plan_print": Perm.CHILD_VIEW,
     # cases: consent
     "cases:consent_create": Perm.CONSENT_MANAGE,
     "cases:consent_withdraw": Perm.CONSENT_MANAGE,

@@ -170,6 +170,13 @@ def case_move(*, actor: User, case: Case, to: str, version: int | None) -> Case:
                 }
             }
         )
+    if to == CaseStatus.IMPLEMENTATION:
+        from homeward.plans.selectors import has_approved_plan
+
+        if not has_approved_plan(locked):
+            raise ValidationError(
+                {"status": _("A supervisor must approve the care plan before implementation.")}
+            )
     before = locked.status
     locked.status = to
     if to == CaseStatus.REVIEW or (to == CaseStatus.IMPLEMENTATION and not locked.next_review_on):

@@ -26,6 +26,7 @@ from homeward.cases.forms import (
 from homeward.cases.models import Case, CaseStatus
 from homeward.cases.pipeline import allowed_moves
 from homeward.core.forms import add_action_errors
+from homeward.plans.selectors import plans_of
 from homeward.registry.selectors import child_get
 
 
@@ -88,6 +89,7 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         "tasks": selectors.open_tasks(case),
         "notes": selectors.case_notes(case)[:50],
         "events": selectors.case_chronology(case)[:200],
+        "plans": plans_of(case),
         "risk_form": RiskForm(initial={"risk_level": case.risk_level, "version": case.version}),
         "note_form": NoteForm(),
         "can_work": has_perm(user, Perm.CASE_WORK) and case.status != CaseStatus.CLOSED,

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from homeward.audit.actions import audit_record
 from homeward.audit.models import AuditAction, AuditEvent
+from homeward.core.pdf import Document
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
     from homeward.registry.models import Child
-
-FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
 
 
 def subject_access_data(child: Child) -> dict[str, Any]:
@@ -107,31 +104,11 @@ def subject_access_export(*, actor: User, child: Child, fmt: str) -> tuple[bytes
 
 
 def _pdf(data: dict[str, Any]) -> bytes:
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(_("Personal record"))
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 16)
     child = data["child"]
-    pdf.multi_cell(
-        0,
-        9,
-        f"{child['family_name']} {child['given_name']} {child['patronymic']}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(
-        0, 6, f"{_('Case number')}: {child['case_number']}", new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.multi_cell(
-        0,
-        6,
-        f"{_('Generated')}: {data['generated_at'][:16].replace('T', ' ')}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf = Document(_("Personal record"))
+    pdf.heading(f"{child['family_name']} {child['given_name']} {child['patronymic']}", 16)
+    pdf.text_line(f"{_('Case number')}: {child['case_number']}", 10)
+    pdf.text_line(f"{_('Generated')}: {data['generated_at'][:16].replace('T', ' ')}", 10)
     sections: list[tuple[str, Any]] = [
         (_("Details"), [child]),
         (_("Case"), [data["case"]] if data["case"] else []),
@@ -143,14 +120,9 @@ def _pdf(data: dict[str, Any]) -> bytes:
         (_("Who has seen this record"), data["seen_by"]),
     ]
     for title, rows in sections:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 9)
+        pdf.heading(title)
         if not rows:
-            pdf.multi_cell(0, 5, "—", new_x="LMARGIN", new_y="NEXT")
+            pdf.text_line("—")
         for row in rows:
-            text = "; ".join(f"{k}: {'' if v is None else v}" for k, v in row.items())
-            pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
-    return bytes(pdf.output())
+            pdf.text_line("; ".join(f"{k}: {'' if v is None else v}" for k, v in row.items()))
+    return pdf.bytes()
