@@ -206,6 +206,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "homeward" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments live outside the web root and are served only after a permission check.
+    # Point ATTACHMENTS_DIR at storage every app server shares (or swap the backend).
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG or TEST_MODE
@@ -265,6 +271,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
 
 # Consent age bands (DOMAIN §2): below the first age the caregiver consents; from the first to
 # the second the caregiver consents and the child assents (both); from the second the child.

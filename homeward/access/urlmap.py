@@ -65,6 +65,9 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "cases:case_closure_decide": Perm.CASE_APPROVE,
     "cases:case_reopen": Perm.CASE_WORK,
     "cases:task_complete": Perm.CASE_WORK,
+    "cases:attachment_add": Perm.CASE_WORK,
+    "cases:attachment_download": Perm.CHILD_VIEW,
+    "cases:conference_add": Perm.CASE_WORK,
     # care plans
     "plans:plan_create": Perm.PLAN_EDIT,
     "plans:plan_detail": Perm.CHILD_VIEW,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,18 +16,22 @@ from homeward.access.roles import Role
 from homeward.access.scoping import has_role_in, team_for
 from homeward.audit.actions import audit_record, created_fields
 from homeward.audit.models import AuditAction
+from homeward.cases.files import check_upload
 from homeward.cases.models import (
+    Attachment,
     Case,
     CaseAssignment,
     CaseEvent,
     CaseEventType,
     CaseNote,
     CaseStatus,
+    Conference,
     Consent,
     ConsentGiver,
     ConsentKind,
     Task,
     TaskKind,
+    attachment_path,
 )
 from homeward.cases.pipeline import (
     ALLOWED_MOVES,
@@ -484,3 +489,94 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
         changes={"consent_withdrawn": [str(locked.uuid), str(withdrawn_on)]},
     )
     return locked
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, case: Case, upload: UploadedFile, description: str = ""
+) -> Attachment:
+    checked = check_upload(upload)
+    attachment = Attachment(
+        case=case,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(attachment_path(attachment, checked.name), upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # nothing half-saved: no file without its row
+        raise
+    case_event_add(
+        case=case,
+        type=CaseEventType.ATTACHMENT_ADDED,
+        actor=actor,
+        data={"attachment": str(attachment.uuid), "name": checked.name},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=case.child,
+        changes={"attachment": [None, checked.name]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def conference_record(
+    *,
+    actor: User,
+    case: Case,
+    held_on: datetime.date,
+    agencies: list[Agency],
+    participants: str,
+    decisions: str,
+    next_review_on: datetime.date | None,
+    action_items: list[tuple[User, str, datetime.date]],
+) -> Conference:
+    """Record a conference; its action items become tasks, its next review the case's."""
+    errors: dict[str, Any] = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("A conference cannot be recorded before it is held.")
+    if next_review_on is not None and next_review_on <= held_on:
+        errors["next_review_on"] = _("The next review must come after the conference.")
+    if errors:
+        raise ValidationError(errors)
+    conference = Conference(
+        case=case,
+        held_on=held_on,
+        participants=participants,
+        decisions=decisions,
+        next_review_on=next_review_on,
+        recorded_by=actor,
+    )
+    conference.full_clean()
+    conference.save()
+    conference.agencies.set(agencies)
+    for index, (assignee, text, due_on) in enumerate(action_items, start=1):
+        task_open(
+            case=case,
+            assigned_to=assignee,
+            kind=TaskKind.ACTION,
+            title=text,
+            due_at=datetime.datetime.combine(
+                due_on, datetime.time(17), timezone.get_current_timezone()
+            ),
+            source=f"conference:{conference.uuid}:{index}",
+        )
+    if next_review_on is not None:
+        Case.objects.filter(pk=case.pk).update(next_review_on=next_review_on)
+        case.next_review_on = next_review_on
+        _review_task(case)
+    case_event_add(
+        case=case,
+        type=CaseEventType.CONFERENCE_HELD,
+        actor=actor,
+        data={"conference": str(conference.uuid), "agencies": [a.code for a in agencies]},
+    )
+    return conference

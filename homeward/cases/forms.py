@@ -102,3 +102,75 @@ class ReassignForm(StyledFormMixin, forms.Form):
         self.fields["cases"].label_from_instance = (  # type: ignore[attr-defined]
             lambda case: f"{case.child.case_number} {case.child.full_name}"
         )
+
+
+class AttachmentForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class ConferenceForm(StyledFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies taking part"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    participants = forms.CharField(
+        label=_("Participants"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_review_on = forms.DateField(label=_("Next review"), widget=DATE_WIDGET, required=False)
+
+    ITEMS = 3
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        for index in range(1, self.ITEMS + 1):
+            self.fields[f"item{index}_assignee"] = forms.ModelChoiceField(
+                label=_("Action item %(n)d: who") % {"n": index},
+                queryset=assignees,
+                to_field_name="username",
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"item{index}_text"] = forms.CharField(
+                label=_("what"),
+                max_length=300,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields[f"item{index}_due"] = forms.DateField(
+                label=_("by"),
+                required=False,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+                ),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        items = []
+        for index in range(1, self.ITEMS + 1):
+            parts = [data.get(f"item{index}_{k}") for k in ("assignee", "text", "due")]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"item{index}_text", _("Give who, what and by when for each action item.")
+                )
+            elif all(parts):
+                items.append(tuple(parts))
+        data["action_items"] = items
+        return data
+
+    def action_data(self) -> dict[str, Any]:
+        keys = ["held_on", "agencies", "participants", "decisions", "next_review_on"]
+        return {
+            **{k: self.cleaned_data[k] for k in keys},
+            "agencies": list(self.cleaned_data["agencies"]),
+            "action_items": self.cleaned_data["action_items"],
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -304,3 +305,63 @@ class CaseNote(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.happened_on}"
+
+
+def attachment_storage() -> Storage:
+    return storages["attachments"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under a random name: the original name is kept in the row, never on disk.
+    return f"{instance.case.uuid}/{instance.uuid}"
+
+
+class Attachment(PublicModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=attachment_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[reject_control_characters]
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Conference(PublicModel):
+    """A case conference with several agencies: who took part, what was decided."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
+    held_on = models.DateField(_("held on"))
+    agencies = models.ManyToManyField(
+        "accounts.Agency", verbose_name=_("agencies taking part"), related_name="+", blank=True
+    )
+    participants = models.TextField(
+        _("participants"), max_length=2000, validators=[reject_control_characters]
+    )
+    decisions = models.TextField(
+        _("decisions"), max_length=10_000, validators=[reject_control_characters]
+    )
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.held_on}"

@@ -16,6 +16,7 @@ from homeward.access.scoping import memberships
 from homeward.audit.actions import audit_record
 from homeward.audit.models import AuditAction
 from homeward.cases.models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseNote,
@@ -195,3 +196,26 @@ def task_get(user: User | AnonymousUser, task_uuid: uuid.UUID | str) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def attachment_get(user: User | AnonymousUser, attachment_uuid: uuid.UUID | str) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(uuid=attachment_uuid, case__in=cases_for_user(user))
+        .select_related("case__child")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def possible_assignees(case: Case) -> QuerySet[User]:
+    """Who may be given a conference action item: workers of the case's agency tree."""
+    from homeward.accounts.models import User
+
+    root = case.agency.path.split("/", 1)[0]
+    return (
+        User.objects.filter(is_active=True, memberships__agency__path__startswith=root)
+        .distinct()
+        .order_by("username")
+    )

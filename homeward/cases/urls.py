@@ -15,6 +15,13 @@ urlpatterns = [
     path("<uuid:case_uuid>/close/decide/", views.case_closure_decide, name="case_closure_decide"),
     path("<uuid:case_uuid>/reopen/", views.case_reopen, name="case_reopen"),
     path("tasks/<uuid:task_uuid>/done/", views.task_complete, name="task_complete"),
+    path("<uuid:case_uuid>/attachments/new/", views.attachment_add, name="attachment_add"),
+    path(
+        "attachments/<uuid:attachment_uuid>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path("<uuid:case_uuid>/conferences/new/", views.conference_add, name="conference_add"),
     path("children/<uuid:child_uuid>/consents/new/", views.consent_create, name="consent_create"),
     path("consents/<uuid:consent_uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homeward.access.permissions import Perm, has_perm
+from homeward.audit.actions import audit_record
+from homeward.audit.models import AuditAction
 from homeward.cases import actions, selectors
 from homeward.cases.forms import (
+    AttachmentForm,
+    ConferenceForm,
     ConsentForm,
     DecisionForm,
     MoveForm,
@@ -26,6 +30,7 @@ from homeward.cases.forms import (
 from homeward.cases.models import Case, CaseStatus
 from homeward.cases.pipeline import allowed_moves
 from homeward.core.forms import add_action_errors
+from homeward.core.requests import actor_of
 from homeward.plans.selectors import plans_of
 from homeward.registry.selectors import child_get
 
@@ -90,6 +95,8 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         "notes": selectors.case_notes(case)[:50],
         "events": selectors.case_chronology(case)[:200],
         "plans": plans_of(case),
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "conferences": case.conferences.prefetch_related("agencies")[:20],
         "risk_form": RiskForm(initial={"risk_level": case.risk_level, "version": case.version}),
         "note_form": NoteForm(),
         "can_work": has_perm(user, Perm.CASE_WORK) and case.status != CaseStatus.CLOSED,
@@ -281,5 +288,66 @@ def my_team(request: HttpRequest) -> HttpResponse:
         request,
         "cases/my_team.html",
         {"load": selectors.team_load(request.user), "form": form, "cases": cases[:500]},
+        status=422 if form.errors else 200,
+    )
+
+
+def attachment_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.attachment_add(
+                actor=actor_of(request),
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("File attached."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Attach a file"), "multipart": True},
+        status=422 if form.errors else 200,
+    )
+
+
+def attachment_download(request: HttpRequest, attachment_uuid: str) -> FileResponse:
+    attachment = selectors.attachment_get(request.user, attachment_uuid)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=attachment.case.child,
+        detail=f"attachment {attachment.original_name}",
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def conference_add(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    case = selectors.case_get(request.user, case_uuid)
+    form = ConferenceForm(request.POST or None, assignees=selectors.possible_assignees(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.conference_record(actor=actor_of(request), case=case, **form.action_data())
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Conference recorded; its action items are tasks."))
+            return _back(case)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "case": case, "title": _("Case conference")},
         status=422 if form.errors else 200,
     )

@@ -166,3 +166,83 @@ def test_my_team_shows_caseloads_and_reassigns_in_bulk(cast, register_child):
     assert Case.objects.filter(case_manager=colleague).count() == 2
     assert login(colleague).get(f"/children/{cases[0].child.uuid}/").status_code == 200
     assert login(cast.case_manager_a).get("/cases/team/").status_code == 403
+
+
+def test_attachments_are_checked_stored_privately_and_served_after_a_permission_check(
+    cast, case, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    client = login(cast.case_manager_a)
+    url = f"/cases/{case.uuid}/attachments/new/"
+    exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00rest-of-a-program")
+    refused = client.post(url, {"file": exe})
+    assert refused.status_code == 422
+    assert "Programs cannot be attached" in refused.content.decode()
+    fake = SimpleUploadedFile("photo.png", b"not really a png at all")
+    assert "do not match its type" in client.post(url, {"file": fake}).content.decode()
+    script = SimpleUploadedFile("run.sh", b"echo hello")
+    assert client.post(url, {"file": script}).status_code == 422
+    settings.ATTACHMENT_MAX_BYTES = 10
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4 " + b"x" * 100)
+    assert "larger than" in client.post(url, {"file": big}).content.decode()
+    settings.ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    assert not case.attachments.exists()
+    assert not list(tmp_path.iterdir())
+    pdf = SimpleUploadedFile("Заключение.pdf", b"%PDF-1.4 minimal", content_type="text/html")
+    assert client.post(url, {"file": pdf, "description": "Medical"}).status_code == 302
+    attachment = case.attachments.get()
+    assert attachment.content_type == "application/pdf"
+    download = client.get(f"/cases/attachments/{attachment.uuid}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 minimal"
+    assert "attachment" in download["Content-Disposition"]
+    assert (
+        login(cast.case_manager_b).get(f"/cases/attachments/{attachment.uuid}/").status_code == 404
+    )
+
+
+def test_a_conference_turns_action_items_into_tasks(cast, case):
+    client = login(cast.case_manager_a)
+    response = client.post(
+        f"/cases/{case.uuid}/conferences/new/",
+        {
+            "held_on": "2026-11-02",
+            "agencies": [cast.agency_a.code, cast.agency_b.code],
+            "participants": "Иванова (школа), Петров (поликлиника)",
+            "decisions": "Направить семью в группу поддержки.",
+            "next_review_on": "2027-01-15",
+            "item1_assignee": "sup_a",
+            "item1_text": "Согласовать место в группе",
+            "item1_due": "2026-11-20",
+            "item2_text": "Без исполнителя",
+        },
+    )
+    assert response.status_code == 422
+    assert "who, what and by when" in response.content.decode()
+    response = client.post(
+        f"/cases/{case.uuid}/conferences/new/",
+        {
+            "held_on": "2026-11-02",
+            "agencies": [cast.agency_a.code],
+            "participants": "Иванова (школа)",
+            "decisions": "Направить семью в группу поддержки.",
+            "next_review_on": "2027-01-15",
+            "item1_assignee": "sup_a",
+            "item1_text": "Согласовать место в группе",
+            "item1_due": "2026-11-20",
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(source__startswith="conference:")
+    assert task.assigned_to == cast.supervisor_a
+    case.refresh_from_db()
+    assert case.next_review_on == datetime.date(2027, 1, 15)
+    assert case.events.filter(type="conference_held").exists()

@@ -88,7 +88,7 @@ def test_a_supervisor_cannot_approve_their_own_plan(cast, case):
         plan=plan,
         version=1,
         agency=None,
-        **{k: v for k, v in goal_form(due_on=datetime.date(2027, 1, 1)).items()},
+        **dict(goal_form(due_on=datetime.date(2027, 1, 1)).items()),
     )
     plan.refresh_from_db()
     plan = actions.plan_submit(actor=cast.supervisor_a, plan=plan, version=plan.version)
@@ -105,7 +105,7 @@ def test_review_sets_the_next_review_and_a_task_and_the_pdf_prints(cast, case):
         plan=plan,
         version=1,
         agency=cast.agency_a,
-        **{k: v for k, v in goal_form(due_on=datetime.date(2027, 1, 1)).items()},
+        **dict(goal_form(due_on=datetime.date(2027, 1, 1)).items()),
     )
     plan.refresh_from_db()
     plan = actions.plan_submit(actor=cast.case_manager_a, plan=plan, version=plan.version)
