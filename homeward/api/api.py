@@ -12,9 +12,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from homeward.access.api import router as access_router
 from homeward.accounts.api import router as auth_router
 from homeward.api.common import BearerAuth, validation_error_body
+from homeward.cases.api import router as cases_router
 from homeward.core.errors import StaleVersionError
 from homeward.geo.api import router as geo_router
 from homeward.institutions.api import router as institutions_router
+from homeward.plans.api import router as plans_router
 from homeward.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -32,6 +34,8 @@ api.add_router("/", registry_router)
 api.add_router("/", institutions_router)
 api.add_router("/", geo_router)
 api.add_router("/", access_router)
+api.add_router("/", cases_router)
+api.add_router("/", plans_router)
 
 
 @api.exception_handler(ValidationError)
