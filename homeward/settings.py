@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "homeward.institutions",
     "homeward.cases",
     "homeward.plans",
+    "homeward.care",
     "homeward.api",
 ]
 
@@ -294,6 +295,10 @@ CASE_DEADLINES: dict[str, dict[str, int]] = {
 }
 # Reviews at least every 3 months, sooner for high risk.
 CASE_REVIEW_INTERVAL_DAYS = {"high": 30, "medium": 90, "low": 90, "unknown": 90}
+# Placements (DOMAIN §3): reviews at least every 3 months; an emergency placement's
+# gatekeeping decision must follow within this many days.
+PLACEMENT_REVIEW_INTERVAL_DAYS = int(os.environ.get("PLACEMENT_REVIEW_INTERVAL_DAYS", 91))
+EMERGENCY_GATEKEEPING_DAYS = int(os.environ.get("EMERGENCY_GATEKEEPING_DAYS", 3))
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
 
 # API bearer tokens live this long after issue.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("institutions/", include("homeward.institutions.urls")),
     path("cases/", include("homeward.cases.urls")),
     path("plans/", include("homeward.plans.urls")),
+    path("care/", include("homeward.care.urls")),
     path("access/", include("homeward.access.urls")),
     path("audit/", include("homeward.audit.urls")),
     path("admin/", admin.site.urls),

@@ -47,6 +47,7 @@ class Perm(StrEnum):
     REFERRAL_SEND = "referral.send"
     REFERRAL_RESPOND = "referral.respond"
     REPORT_VIEW = "report.view"
+    PLACEMENT_MANAGE = "placement.manage"  # gatekeeping decisions and placements
 
 
 _READ = {Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW, Perm.SERVICE_VIEW}
@@ -65,6 +66,7 @@ _CASEWORK = _READ | {
     Perm.PLAN_EDIT,
     Perm.REFERRAL_SEND,
     Perm.REFERRAL_RESPOND,
+    Perm.PLACEMENT_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -91,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.FAMILY_EDIT,
             Perm.SENSITIVE_VIEW,
             Perm.ASSESSMENT_EDIT,
+            Perm.PLACEMENT_MANAGE,
         }
     ),
     # Sees what is shared with the group; answers referrals sent to it.

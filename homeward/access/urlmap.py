@@ -68,6 +68,11 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "cases:attachment_add": Perm.CASE_WORK,
     "cases:attachment_download": Perm.CHILD_VIEW,
     "cases:conference_add": Perm.CASE_WORK,
+    # alternative care
+    "care:gatekeeping_create": Perm.PLACEMENT_MANAGE,
+    "care:placement_create": Perm.PLACEMENT_MANAGE,
+    "care:placement_end": Perm.PLACEMENT_MANAGE,
+    "care:placement_review": Perm.PLACEMENT_MANAGE,
     # care plans
     "plans:plan_create": Perm.PLAN_EDIT,
     "plans:plan_detail": Perm.CHILD_VIEW,

@@ -14,6 +14,7 @@ from homeward.access.permissions import Perm, has_perm
 from homeward.access.scoping import writable_agencies
 from homeward.access.selectors import shares_of
 from homeward.audit.selectors import record_viewers
+from homeward.care.selectors import care_history, decisions_of
 from homeward.cases.selectors import case_for_child, consents_of
 from homeward.core.forms import add_action_errors
 from homeward.core.paging import paginate, query_without_page
@@ -122,6 +123,9 @@ def child_detail(request: HttpRequest, child_uuid: str) -> HttpResponse:
         "viewers": record_viewers(user, child)[:20] if has_perm(user, Perm.AUDIT_VIEW) else None,
         "can_export": has_perm(user, Perm.SUBJECT_ACCESS),
         "case": case_for_child(user, child),
+        "care_history": care_history(child),
+        "decisions": decisions_of(child),
+        "can_place": has_perm(user, Perm.PLACEMENT_MANAGE),
         "relationships": selectors.child_relationships(request.user, child),
         "residences": child_residences(request.user, child),
     }
