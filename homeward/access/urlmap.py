@@ -142,6 +142,10 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:plan_decision": Perm.CASE_APPROVE,
     "api:plan_reviews": Perm.PLAN_EDIT,
     "api:plan_pdf": Perm.CHILD_VIEW,
+    "api:gatekeeping_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.PLACEMENT_MANAGE},
+    "api:placement_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.PLACEMENT_MANAGE},
+    "api:placement_end": Perm.PLACEMENT_MANAGE,
+    "api:placement_reviews": Perm.PLACEMENT_MANAGE,
     "api:location_list": {"GET": Perm.LOCATION_VIEW, "POST": Perm.LOCATION_MANAGE},
     "api:location_detail": {"GET": Perm.LOCATION_VIEW, "PATCH": Perm.LOCATION_MANAGE},
 }

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from homeward.access.api import router as access_router
 from homeward.accounts.api import router as auth_router
 from homeward.api.common import BearerAuth, validation_error_body
+from homeward.care.api import router as care_router
 from homeward.cases.api import router as cases_router
 from homeward.core.errors import StaleVersionError
 from homeward.geo.api import router as geo_router
@@ -36,6 +37,7 @@ api.add_router("/", geo_router)
 api.add_router("/", access_router)
 api.add_router("/", cases_router)
 api.add_router("/", plans_router)
+api.add_router("/", care_router)
 
 
 @api.exception_handler(ValidationError)

@@ -224,3 +224,44 @@ def test_the_pages_record_and_show_the_care_history(cast, register_child):
     assert (
         login(cast.case_manager_b).get(f"/care/placements/{placement.uuid}/end/").status_code == 404
     )
+
+
+def test_placements_through_the_api(cast, register_child):
+    from homeward.api.tests.test_api import Api
+
+    child = register_child()
+    api = Api(cast.case_manager_a)
+    body = {
+        k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in GATEKEEPING.items()
+    }
+    assert api.send("post", f"/children/{child.uuid}/gatekeeping", body).status_code == 201
+    placement = {
+        "care_type": "foster",
+        "start": "2025-02-01",
+        "district": district(cast).code,
+        "reason": "Угроза",
+        "provider_name": "Семья Петровых",
+    }
+    assert (
+        api.send(
+            "post", f"/children/{child.uuid}/placements", {**placement, "district": "NOPE"}
+        ).status_code
+        == 422
+    )
+    created = api.send("post", f"/children/{child.uuid}/placements", placement)
+    assert created.status_code == 201, created.content
+    overlap = api.send(
+        "post", f"/children/{child.uuid}/placements", {**placement, "start": "2025-03-01"}
+    )
+    assert overlap.status_code == 422
+    assert "start" in overlap.json()["errors"]
+    data = created.json()
+    ended = api.send(
+        "post",
+        f"/placements/{data['id']}/end",
+        {"version": data["version"], "end": "2025-06-01", "exit_destination": "reunified"},
+    )
+    assert ended.json()["exit_destination"] == "reunified"
+    listed = api.get(f"/children/{child.uuid}/placements").json()
+    assert [p["end"] for p in listed] == ["2025-06-01"]
+    assert Api(cast.case_manager_b).get(f"/children/{child.uuid}/placements").status_code == 404
