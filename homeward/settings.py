@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "homeward.cases",
     "homeward.plans",
     "homeward.care",
+    "homeward.indicators",
     "homeward.api",
 ]
 
