@@ -146,6 +146,8 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:placement_list": {"GET": Perm.CHILD_VIEW, "POST": Perm.PLACEMENT_MANAGE},
     "api:placement_end": Perm.PLACEMENT_MANAGE,
     "api:placement_reviews": Perm.PLACEMENT_MANAGE,
+    "api:indicator_list": Perm.REPORT_VIEW,
+    "api:indicator_detail": Perm.REPORT_VIEW,
     "api:location_list": {"GET": Perm.LOCATION_VIEW, "POST": Perm.LOCATION_MANAGE},
     "api:location_detail": {"GET": Perm.LOCATION_VIEW, "PATCH": Perm.LOCATION_MANAGE},
 }

@@ -16,6 +16,7 @@ from homeward.care.api import router as care_router
 from homeward.cases.api import router as cases_router
 from homeward.core.errors import StaleVersionError
 from homeward.geo.api import router as geo_router
+from homeward.indicators.api import router as indicators_router
 from homeward.institutions.api import router as institutions_router
 from homeward.plans.api import router as plans_router
 from homeward.registry.api import router as registry_router
@@ -38,6 +39,7 @@ api.add_router("/", access_router)
 api.add_router("/", cases_router)
 api.add_router("/", plans_router)
 api.add_router("/", care_router)
+api.add_router("/", indicators_router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,58 @@
+"""Small cells are hidden, and no hidden cell can be worked out from the total and the rest."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homeward.api.tests.test_api import Api
+from homeward.care.models import Placement
+from homeward.indicators.suppression import cells_to_hide
+
+
+def test_counts_of_one_to_four_are_hidden_with_a_complementary_cell():
+    assert cells_to_hide([3, 10, 20]) == {0, 1}
+    assert cells_to_hide([3, 4, 20]) == {0, 1}
+    assert cells_to_hide([0, 10, 20]) == set()
+    assert cells_to_hide([5, 6]) == set()
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
+def test_no_hidden_cell_is_recoverable_from_the_total(counts):
+    hidden = cells_to_hide(counts)
+    assert all(i in hidden for i, c in enumerate(counts) if 0 < c < 5)
+    nonzero_hidden = [i for i in hidden if counts[i] > 0]
+    # With the total published, one hidden non-zero cell would equal total minus the others.
+    assert len(nonzero_hidden) != 1 or sum(1 for c in counts if c > 0) == 1
+
+
+@pytest.mark.django_db
+def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(cast, register_child):
+    district = cast.agency_a.area
+    for index in range(3):
+        child = register_child(given_name=f"Ребёнок{index}")
+        Placement.objects.create(
+            child=child,
+            care_type="foster",
+            provider_name="—",
+            region=district.parent,
+            district=district,
+            start=datetime.date(2025, 3, 1),
+            reason="test",
+        )
+    analyst = Api(cast.analyst).get("/indicators/FC4", date="2025-12-31").json()
+    assert analyst["suppressed"] is True
+    assert analyst["denominator"] == "<5"
+    assert analyst["value"] is None
+    exact = Api(cast.supervisor_a).get("/indicators/FC4", date="2025-12-31", by="sex").json()
+    assert exact["denominator"] == 3
+    assert exact["rows"] == [
+        {"group": {"sex": "M"}, "numerator": 0, "denominator": 3, "value": 0.0}
+    ]
+    bad = Api(cast.analyst).get("/indicators/FC4", by="shoe_size")
+    assert bad.status_code == 422
+    assert Api(cast.analyst).get("/indicators/XX").status_code == 422
+    assert len(Api(cast.analyst).get("/indicators").json()) == 11
