@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("homeward.cases.urls")),
     path("plans/", include("homeward.plans.urls")),
     path("care/", include("homeward.care.urls")),
+    path("indicators/", include("homeward.indicators.urls")),
     path("access/", include("homeward.access.urls")),
     path("audit/", include("homeward.audit.urls")),
     path("admin/", admin.site.urls),

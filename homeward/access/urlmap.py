@@ -73,6 +73,8 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "care:placement_create": Perm.PLACEMENT_MANAGE,
     "care:placement_end": Perm.PLACEMENT_MANAGE,
     "care:placement_review": Perm.PLACEMENT_MANAGE,
+    # indicators
+    "indicators:indicator_page": Perm.REPORT_VIEW,
     # care plans
     "plans:plan_create": Perm.PLAN_EDIT,
     "plans:plan_detail": Perm.CHILD_VIEW,
@@ -177,6 +179,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("registry:child_list", _("Children")),
     ("registry:household_list", _("Households")),
     ("institutions:institution_list", _("Institutions")),
+    ("indicators:indicator_page", _("Indicators")),
     ("access:break_glass", _("Emergency access")),
     ("audit:event_list", _("Audit trail")),
 ]

@@ -56,3 +56,30 @@ def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(cast, regist
     assert bad.status_code == 422
     assert Api(cast.analyst).get("/indicators/XX").status_code == 422
     assert len(Api(cast.analyst).get("/indicators").json()) == 11
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_shows_a_chart_and_a_table(cast, register_child):
+    from conftest import login
+
+    district = cast.agency_a.area
+    for index in range(6):
+        child = register_child(given_name=f"Ребёнок{index}", sex="F" if index % 2 else "M")
+        Placement.objects.create(
+            child=child,
+            care_type="institution",
+            provider_name="—",
+            region=district.parent,
+            district=district,
+            start=datetime.date(2025, 3, 1),
+            reason="test",
+        )
+    page = login(cast.analyst).get(
+        "/indicators/", {"indicator": "FC4", "date": "2025-12-31", "by": "sex"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in html and "<table" in html
+    assert "&lt;5" in html  # 3 and 3: both hidden for an analyst
+    assert "Иван" not in html
+    assert login(cast.case_manager_a).get("/indicators/").status_code == 403
