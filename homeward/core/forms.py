@@ -29,10 +29,10 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = ""
+            elif isinstance(widget, forms.RadioSelect):
+                css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:
