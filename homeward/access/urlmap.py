@@ -150,6 +150,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:placement_reviews": Perm.PLACEMENT_MANAGE,
     "api:indicator_list": Perm.REPORT_VIEW,
     "api:indicator_detail": Perm.REPORT_VIEW,
+    "api:population_import": Perm.LOCATION_MANAGE,
     "api:location_list": {"GET": Perm.LOCATION_VIEW, "POST": Perm.LOCATION_MANAGE},
     "api:location_detail": {"GET": Perm.LOCATION_VIEW, "PATCH": Perm.LOCATION_MANAGE},
 }

@@ -8,13 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from homeward.access.permissions import Perm, has_perm
 from homeward.api.common import field_error
 from homeward.geo.models import Location
 from homeward.indicators.engine import DIMENSIONS, INDICATORS, Result, compute
+from homeward.indicators.population import population_import
 from homeward.indicators.suppression import cells_to_hide, is_small, shown
 
 router = Router(tags=["indicators"])
@@ -117,3 +119,38 @@ def indicator_detail(
     day = query.date or timezone.localdate()
     result = compute(indicator_id.upper(), day, area, dims)
     return present(result, needs_suppression(request.user))
+
+
+class PopulationError(Schema):
+    line: int
+    column: str
+    message: str
+
+
+class PopulationReportOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    committed: bool
+    errors: list[PopulationError]
+
+
+@router.post("/population", response=PopulationReportOut, url_name="population_import")
+def population_upload(
+    request: HttpRequest, file: File[UploadedFile], commit: Form[bool] = False
+) -> dict[str, Any]:
+    """Upload population figures (CSV: location_code,year,children); a dry run unless commit."""
+    if (file.size or 0) > 5 * 1024 * 1024:
+        raise field_error("file", _("The file is larger than 5 MB."))
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise field_error("file", _("The file must be CSV in UTF-8.")) from None
+    report = population_import(text, commit=commit)
+    return {
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "committed": commit and not report.errors,
+        "errors": report.errors,
+    }

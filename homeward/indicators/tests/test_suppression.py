@@ -83,3 +83,36 @@ def test_the_indicator_page_shows_a_chart_and_a_table(cast, register_child):
     assert "&lt;5" in html  # 3 and 3: both hidden for an analyst
     assert "Иван" not in html
     assert login(cast.case_manager_a).get("/indicators/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_population_import_is_all_or_nothing(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from homeward.indicators.models import Population
+
+    admin = Api(cast.admin)
+
+    def upload(text: str, commit: bool):
+        return admin.client.post(
+            "/api/v1/population",
+            {"file": SimpleUploadedFile("p.csv", text.encode()), "commit": commit},
+            headers=admin.headers,
+        ).json()
+
+    bad = upload("location_code,year,children\nBY-VI,2025,190000\nXX,2025,1\nBY-HO,year,3\n", True)
+    assert [e["line"] for e in bad["errors"]] == [3, 4]
+    assert not Population.objects.exists()
+    dry = upload("location_code,year,children\nBY-VI,2025,190000\n", False)
+    assert dry["committed"] is False and not Population.objects.exists()
+    done = upload("location_code,year,children\nBY-VI,2025,190000\nBY,2025,1500000\n", True)
+    assert done["created"] == 2
+    again = upload("location_code,year,children\nBY-VI,2025,191000\n", True)
+    assert again["updated"] == 1
+    assert Population.objects.get(location__code="BY-VI").children == 191000
+    assert (
+        Api(cast.analyst)
+        .client.post("/api/v1/population", headers=Api(cast.analyst).headers)
+        .status_code
+        == 403
+    )
