@@ -211,6 +211,10 @@ class Child(NamedPerson):
         editable=False,
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # The child's identifier in another system (a census, a ministry register), for imports.
+    external_id = models.CharField(
+        _("external identifier"), max_length=64, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
@@ -219,6 +223,13 @@ class Child(NamedPerson):
             models.Index(fields=["agency", "family_name", "given_name"], name="child_agency_idx"),
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
             models.Index(fields=["home_location"], name="child_home_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="child_external_id_unique",
+            )
         ]
         verbose_name = _("child")
         verbose_name_plural = _("children")
