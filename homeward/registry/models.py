@@ -213,7 +213,12 @@ class Child(NamedPerson):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # The child's identifier in another system (a census, a ministry register), for imports.
     external_id = models.CharField(
-        _("external identifier"), max_length=64, blank=True, default="", editable=False
+        _("external identifier"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
 
     class Meta:
