@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "homeward.plans",
     "homeward.care",
     "homeward.indicators",
+    "homeward.demo",
     "homeward.api",
 ]
 
