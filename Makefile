@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: venv
+	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py geo_load
 	$(DEMO_ENV) $(PY) manage.py demo_load
