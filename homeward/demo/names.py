@@ -81,5 +81,11 @@ def patronymic(father: str, female: bool, bulgarian: bool = False) -> str:
     irregular = {"Илья": "Ильич", "Никита": "Никитич", "Лука": "Лукич"}
     if father in irregular:
         return irregular[father] + ("на" if female else "")
-    stem = father[:-1] + "е" if father.endswith("й") or father.endswith("ь") else father + "о"
+    stems = {"Павел": "Павло", "Михаил": "Михайло", "Лев": "Льво", "Пётр": "Петро"}
+    if father in stems:
+        stem = stems[father]
+    elif father.endswith(("й", "ь")):
+        stem = father[:-1] + "е"
+    else:
+        stem = father + "о"
     return stem + ("вна" if female else "вич")
