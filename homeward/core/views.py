@@ -10,8 +10,12 @@ from homeward.access.permissions import Perm, has_perm
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if has_perm(request.user, Perm.CASE_WORK):
+        return redirect("cases:my_work")
     if has_perm(request.user, Perm.CHILD_VIEW):
         return redirect("registry:child_list")
+    if has_perm(request.user, Perm.REPORT_VIEW):
+        return redirect("indicators:indicator_page")
     return render(request, "core/home.html")
 
 

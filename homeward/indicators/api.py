@@ -17,7 +17,7 @@ from homeward.api.common import field_error
 from homeward.geo.models import Location
 from homeward.indicators.engine import DIMENSIONS, INDICATORS, Result, compute
 from homeward.indicators.population import population_import
-from homeward.indicators.suppression import cells_to_hide, is_small, shown
+from homeward.indicators.suppression import is_small, rows_to_hide, shown
 
 router = Router(tags=["indicators"])
 
@@ -60,11 +60,11 @@ def present(result: Result, suppress: bool) -> dict[str, Any]:
     hide_total = suppress and (
         is_small(result.numerator) or (counted and is_small(result.denominator))
     )
-    numerators = [r.numerator for r in result.rows]
-    hidden = cells_to_hide(numerators) if suppress else set()
+    pairs = [(r.numerator, r.denominator if counted else None) for r in result.rows]
+    hidden = rows_to_hide(pairs) if suppress else set()
     rows = []
     for index, row in enumerate(result.rows):
-        hide = index in hidden or (suppress and counted and is_small(row.denominator))
+        hide = index in hidden
         rows.append(
             {
                 "group": row.group,

@@ -509,13 +509,21 @@ def compute(
     if dims:
         top = _count(numerator_qs, indicator, dims)
         bottom = _count(denominator_qs, indicator, dims) if denominator_qs is not None else {}
-        keys = sorted(set(top) | set(bottom), key=lambda k: tuple(str(x) for x in k))
+        keys = sorted(set(top) | set(bottom), key=lambda k: tuple(_order(x) for x in k))
         for key in keys:
             group = dict(zip(dims, key, strict=True))
             num = top.get(key, 0)
             den = bottom.get(key) if denominator_qs is not None else _population_for(group, day)
             result.rows.append(Row(group, num, den, _value(indicator, num, den)))
     return result
+
+
+BAND_ORDER = {name: index for index, (name, _low, _high) in enumerate(AGE_BANDS)}
+
+
+def _order(value: Any) -> tuple[int, str]:
+    """Age bands in age order, everything else alphabetically."""
+    return (BAND_ORDER.get(value, len(BAND_ORDER)), str(value))
 
 
 def _population_for(group: dict[str, Any], day: datetime.date) -> int | None:

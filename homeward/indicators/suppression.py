@@ -28,5 +28,20 @@ def cells_to_hide(counts: Sequence[int]) -> set[int]:
     return hidden
 
 
+def rows_to_hide(rows: Sequence[tuple[int | None, int | None]]) -> set[int]:
+    """Rows (numerator, denominator) to hide whole: any small count, plus a complementary row
+    when only one would be hidden, for both margins are published."""
+    hidden = {i for i, (num, den) in enumerate(rows) if is_small(num) or is_small(den)}
+    if len(hidden) == 1:
+        candidates = sorted(
+            ((den if den else num) or 0, i)
+            for i, (num, den) in enumerate(rows)
+            if i not in hidden and ((num or 0) > 0 or (den or 0) > 0)
+        )
+        if candidates:
+            hidden.add(candidates[0][1])
+    return hidden
+
+
 def shown(count: int | None, hide: bool) -> int | str | None:
     return HIDDEN if hide else count

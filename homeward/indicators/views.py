@@ -35,7 +35,12 @@ class IndicatorForm(forms.Form):
         label=_("Reference date"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
-    area = LocationChoiceField(areas=True, label=_("Area"), required=False)
+    area = LocationChoiceField(
+        areas=True,
+        label=_("Area"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     by = forms.ChoiceField(
         label=_("Broken down by"),
         required=False,

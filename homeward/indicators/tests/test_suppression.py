@@ -13,6 +13,13 @@ from homeward.care.models import Placement
 from homeward.indicators.suppression import cells_to_hide
 
 
+def test_a_row_with_a_small_denominator_is_hidden_with_a_complementary_row():
+    from homeward.indicators.suppression import rows_to_hide
+
+    assert rows_to_hide([(10, 20), (3, 3), (8, 30)]) == {0, 1}
+    assert rows_to_hide([(10, 20), (6, 6), (8, 30)]) == set()
+
+
 def test_counts_of_one_to_four_are_hidden_with_a_complementary_cell():
     assert cells_to_hide([3, 10, 20]) == {0, 1}
     assert cells_to_hide([3, 4, 20]) == {0, 1}
@@ -116,3 +123,20 @@ def test_population_import_is_all_or_nothing(cast):
         .status_code
         == 403
     )
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=30), st.integers(min_value=0, max_value=60)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_no_hidden_row_is_recoverable_from_either_margin(rows):
+    from homeward.indicators.suppression import rows_to_hide
+
+    hidden = rows_to_hide(rows)
+    assert all(i in hidden for i, (n, d) in enumerate(rows) if 0 < n < 5 or 0 < d < 5)
+    nonzero_hidden = [i for i in hidden if rows[i][0] > 0 or rows[i][1] > 0]
+    nonzero = [i for i, (n, d) in enumerate(rows) if n > 0 or d > 0]
+    assert len(nonzero_hidden) != 1 or len(nonzero) == 1
