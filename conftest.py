@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -177,3 +180,55 @@ def register_child(cast: Cast) -> Any:
         return child_register(actor=actor, agency=agency, data=child_data(agency, **fields))
 
     return register
+
+
+# --- browser tests ---------------------------------------------------------------------------
+
+# Playwright's sync API runs an event loop in this thread; the live server runs in another.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    executable = path if Path(path).exists() else None  # else Playwright's own Chromium
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+def browser_login(page: Any, base_url: str, user: User) -> None:
+    """Log in through the pages, with a recovery code as the second factor."""
+    code = otp_code(user)
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.fill("#id_code", code)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
