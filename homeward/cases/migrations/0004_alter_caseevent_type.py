@@ -4,15 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_attachment_conference'),
+        ("cases", "0003_attachment_conference"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='type',
-            field=models.CharField(choices=[('opened', 'Case opened'), ('status_changed', 'Status changed'), ('risk_set', 'Risk level set'), ('reassigned', 'Case manager changed'), ('note_added', 'Case note'), ('attachment_added', 'Attachment added'), ('assessment_submitted', 'Assessment submitted'), ('assessment_approved', 'Assessment approved'), ('plan_submitted', 'Care plan submitted'), ('plan_approved', 'Care plan approved'), ('plan_reviewed', 'Care plan reviewed'), ('referral_sent', 'Referral sent'), ('referral_answered', 'Referral answered'), ('referral_escalated', 'Referral escalated'), ('conference_held', 'Case conference'), ('gatekeeping', 'Gatekeeping decision'), ('placement_started', 'Placement started'), ('placement_ended', 'Placement ended'), ('placement_reviewed', 'Placement reviewed'), ('closure_requested', 'Closure requested'), ('closure_rejected', 'Closure not approved'), ('closed', 'Case closed'), ('reopened', 'Case reopened')], max_length=30, verbose_name='event'),
+            model_name="caseevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Case opened"),
+                    ("status_changed", "Status changed"),
+                    ("risk_set", "Risk level set"),
+                    ("reassigned", "Case manager changed"),
+                    ("note_added", "Case note"),
+                    ("attachment_added", "Attachment added"),
+                    ("assessment_submitted", "Assessment submitted"),
+                    ("assessment_approved", "Assessment approved"),
+                    ("plan_submitted", "Care plan submitted"),
+                    ("plan_approved", "Care plan approved"),
+                    ("plan_reviewed", "Care plan reviewed"),
+                    ("referral_sent", "Referral sent"),
+                    ("referral_answered", "Referral answered"),
+                    ("referral_escalated", "Referral escalated"),
+                    ("conference_held", "Case conference"),
+                    ("gatekeeping", "Gatekeeping decision"),
+                    ("placement_started", "Placement started"),
+                    ("placement_ended", "Placement ended"),
+                    ("placement_reviewed", "Placement reviewed"),
+                    ("closure_requested", "Closure requested"),
+                    ("closure_rejected", "Closure not approved"),
+                    ("closed", "Case closed"),
+                    ("reopened", "Case reopened"),
+                ],
+                max_length=30,
+                verbose_name="event",
+            ),
         ),
     ]

@@ -23,7 +23,9 @@ def test_the_demo_loads_once_with_every_login(geo):
     for username, *_rest in USERS:
         assert authenticate(request, username=username, password=PASSWORD) is not None, username
     assert Institution.objects.count() >= 6
-    assert all(c.case_number and c.family_name_latin and c.household_id for c in Child.objects.all())
+    assert all(
+        c.case_number and c.family_name_latin and c.household_id for c in Child.objects.all()
+    )
     from homeward.institutions.models import Residence
 
     assert Residence.objects.filter(left_on__isnull=True).exists()
