@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from homeward.access.roles import Role
 from homeward.accounts.models import Agency, AgencyKind, Membership, Team, User
@@ -19,6 +20,13 @@ from homeward.geo.models import Location
 from homeward.institutions.models import Institution
 
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Each test starts in English: a request in another language leaves it active in the thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -215,10 +223,15 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(m.text) if is_unexpected(m) else None)
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+def is_unexpected(message: Any) -> bool:
+    """A console error, other than the browser's note of a form answered 422 (invalid input)."""
+    return bool(message.type == "error" and "status of 422" not in message.text)
 
 
 def browser_login(page: Any, base_url: str, user: User) -> None:
