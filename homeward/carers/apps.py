@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CarersConfig(AppConfig):
+    name = "homeward.carers"
+    label = "carers"
