@@ -124,8 +124,14 @@ INSTALLED_APPS = [
     "homeward.institutions",
     "homeward.cases",
     "homeward.plans",
+    "homeward.assessments",
     "homeward.care",
+    "homeward.carers",
+    "homeward.matching",
+    "homeward.services",
     "homeward.indicators",
+    "homeward.imports",
+    "homeward.exports",
     "homeward.demo",
     "homeward.api",
 ]
@@ -217,6 +223,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ.get("ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))},
     },
+    # Uploaded census files and finished exports: private like attachments, shared by every
+    # app server and task worker.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("IMPORTS_DIR", str(VAR_DIR / "imports"))},
+    },
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EXPORTS_DIR", str(VAR_DIR / "exports"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG or TEST_MODE
@@ -277,6 +293,13 @@ CONTENT_SECURITY_POLICY = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 10)) * 1024 * 1024
+# Census imports (docs/import.md): the largest file accepted.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", 50)) * 1024 * 1024
+# Exports: lists longer than this are written by the task worker, not in the request; PDF
+# stops at its own limit (nobody reads more pages); download links expire after some hours.
+EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", 10_000))
+EXPORT_PDF_MAX_ROWS = int(os.environ.get("EXPORT_PDF_MAX_ROWS", 20_000))
+EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", 24))
 
 # Consent age bands (DOMAIN §2): below the first age the caregiver consents; from the first to
 # the second the caregiver consents and the child assents (both); from the second the child.
@@ -303,7 +326,46 @@ CASE_REVIEW_INTERVAL_DAYS = {"high": 30, "medium": 90, "low": 90, "unknown": 90}
 # gatekeeping decision must follow within this many days.
 PLACEMENT_REVIEW_INTERVAL_DAYS = int(os.environ.get("PLACEMENT_REVIEW_INTERVAL_DAYS", 91))
 EMERGENCY_GATEKEEPING_DAYS = int(os.environ.get("EMERGENCY_GATEKEEPING_DAYS", 3))
+# Referrals (DOMAIN §7): a provider answers within this many working days (Monday to Friday)
+# unless its service type says otherwise; then the referral is escalated.
+REFERRAL_RESPONSE_WORKING_DAYS = int(os.environ.get("REFERRAL_RESPONSE_WORKING_DAYS", 3))
+# The address people open Homeward at (e.g. https://homeward.example.org), for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
+
+# Foster carers (DOMAIN §5), configurable: the checks approval needs ("household": one for
+# the household, "adult": one for each adult member), the preparation training hours, how
+# long an approval lasts until the annual review, and how early expiry tasks are made.
+CARER_REQUIRED_CHECKS: dict[str, str] = {
+    "references": "household",
+    "home_safety": "household",
+    "health": "adult",
+    "criminal_record": "adult",
+}
+CARER_MIN_TRAINING_HOURS = int(os.environ.get("CARER_MIN_TRAINING_HOURS", 40))
+CARER_APPROVAL_VALID_DAYS = int(os.environ.get("CARER_APPROVAL_VALID_DAYS", 365))
+CARER_EXPIRY_NOTICE_DAYS = int(os.environ.get("CARER_EXPIRY_NOTICE_DAYS", 60))
+CARER_HOME_STUDY_TEMPLATE = "foster_home_study"
+# Matching (DOMAIN §5): default weights of the criteria (a region may set its own), the
+# distance at which closeness counts half, the languages assumed for a child whose languages
+# are not recorded (by country), and the batch solver: up to MATCHING_EXACT_PAIRS feasible
+# (child group, household) pairs it is solved exactly; beyond, see matching/solver.py.
+MATCHING_DEFAULT_WEIGHTS: dict[str, float] = {
+    "relatives": 30,
+    "siblings": 20,
+    "home": 10,
+    "school": 10,
+    "parents": 5,
+    "language": 10,
+    "training": 10,
+    "experience": 5,
+    "preferences": 5,
+    "professional": 5,
+}
+MATCHING_DISTANCE_HALF_KM = float(os.environ.get("MATCHING_DISTANCE_HALF_KM", 20))
+MATCHING_DEFAULT_LANGUAGES: dict[str, list[str]] = {"BY": ["ru", "be"], "BG": ["bg"]}
+MATCHING_EXACT_PAIRS = int(os.environ.get("MATCHING_EXACT_PAIRS", 20_000))
+MATCHING_TIME_LIMIT_SECONDS = float(os.environ.get("MATCHING_TIME_LIMIT_SECONDS", 60))
 
 # API bearer tokens live this long after issue.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 12))

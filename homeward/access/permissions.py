@@ -48,6 +48,13 @@ class Perm(StrEnum):
     REFERRAL_RESPOND = "referral.respond"
     REPORT_VIEW = "report.view"
     PLACEMENT_MANAGE = "placement.manage"  # gatekeeping decisions and placements
+    # foster carers and matching
+    CARER_VIEW = "carer.view"
+    CARER_MANAGE = "carer.manage"  # recruit, check, train, approve and support carers
+    MATCH_MAKE = "match.make"  # rank carers for children, propose and accept matches
+    MATCH_WEIGHTS = "match.weights"  # the matching weights of a region
+    # census imports into the agency's area (docs/import.md)
+    IMPORT_RUN = "import.run"
 
 
 _READ = {Perm.INSTITUTION_VIEW, Perm.LOCATION_VIEW, Perm.SERVICE_VIEW}
@@ -67,6 +74,8 @@ _CASEWORK = _READ | {
     Perm.REFERRAL_SEND,
     Perm.REFERRAL_RESPOND,
     Perm.PLACEMENT_MANAGE,
+    Perm.CARER_VIEW,
+    Perm.MATCH_MAKE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -81,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_REASSIGN,
             Perm.TEAM_VIEW,
             Perm.REPORT_VIEW,
+            Perm.MATCH_WEIGHTS,
+            Perm.IMPORT_RUN,
         }
     ),
     Role.FOSTER_CARE_WORKER: frozenset(
@@ -94,6 +105,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SENSITIVE_VIEW,
             Perm.ASSESSMENT_EDIT,
             Perm.PLACEMENT_MANAGE,
+            Perm.CARER_VIEW,
+            Perm.CARER_MANAGE,
+            Perm.MATCH_MAKE,
+            Perm.MATCH_WEIGHTS,
         }
     ),
     # Sees what is shared with the group; answers referrals sent to it.
@@ -106,7 +121,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # Aggregates only: analysts never open a child's record.
     Role.ANALYST: frozenset(_READ | {Perm.REPORT_VIEW}),
     Role.AGENCY_ADMIN: frozenset(
-        _READ | {Perm.INSTITUTION_MANAGE, Perm.AUDIT_VIEW, Perm.SERVICE_MANAGE, Perm.REPORT_VIEW}
+        _READ
+        | {
+            Perm.INSTITUTION_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.SERVICE_MANAGE,
+            Perm.REPORT_VIEW,
+            Perm.IMPORT_RUN,
+        }
     ),
     # Configuration, not child records.
     Role.SYSTEM_ADMIN: frozenset(

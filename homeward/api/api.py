@@ -12,14 +12,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 from homeward.access.api import router as access_router
 from homeward.accounts.api import router as auth_router
 from homeward.api.common import BearerAuth, validation_error_body
+from homeward.assessments.api import router as assessments_router
 from homeward.care.api import router as care_router
+from homeward.carers.api import router as carers_router
 from homeward.cases.api import router as cases_router
 from homeward.core.errors import StaleVersionError
+from homeward.exports.api import router as exports_router
 from homeward.geo.api import router as geo_router
+from homeward.imports.api import router as imports_router
 from homeward.indicators.api import router as indicators_router
 from homeward.institutions.api import router as institutions_router
+from homeward.matching.api import router as matching_router
 from homeward.plans.api import router as plans_router
 from homeward.registry.api import router as registry_router
+from homeward.services.api import router as services_router
 
 api = NinjaAPI(
     title="Homeward API",
@@ -38,8 +44,14 @@ api.add_router("/", geo_router)
 api.add_router("/", access_router)
 api.add_router("/", cases_router)
 api.add_router("/", plans_router)
+api.add_router("/", assessments_router)
 api.add_router("/", care_router)
+api.add_router("/", carers_router)
+api.add_router("/", matching_router)
+api.add_router("/", services_router)
 api.add_router("/", indicators_router)
+api.add_router("/", imports_router)
+api.add_router("/", exports_router)
 
 
 @api.exception_handler(ValidationError)

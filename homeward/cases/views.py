@@ -33,6 +33,7 @@ from homeward.core.forms import add_action_errors
 from homeward.core.requests import actor_of
 from homeward.plans.selectors import plans_of
 from homeward.registry.selectors import child_get
+from homeward.services.selectors import referrals_waiting
 
 
 def consent_create(request: HttpRequest, child_uuid: str) -> HttpResponse:
@@ -268,7 +269,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/my_work.html",
-        {"work": selectors.my_work(request.user), "now": timezone.now()},  # type: ignore[arg-type]
+        {
+            "work": selectors.my_work(request.user),  # type: ignore[arg-type]
+            "now": timezone.now(),
+            "referrals": referrals_waiting(request.user),
+        },
     )
 
 
