@@ -49,9 +49,9 @@ pytest: venv
 
 # Re-extract translatable strings after changing them; then translate the .po files.
 messages: venv
-	cd homeward && ../$(PY) ../manage.py makemessages -l ru -l be -l bg --no-obsolete --no-location \
+	cd homeward && $(DEMO_ENV) ../$(PY) ../manage.py makemessages -l ru -l be -l bg --no-obsolete --no-location \
 		--ignore "tests/*" --ignore "*/tests/*"
-	cd homeward && ../$(PY) ../manage.py compilemessages
+	cd homeward && $(DEMO_ENV) ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
