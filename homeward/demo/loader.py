@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from homeward.access.roles import Role
 from homeward.accounts.models import Agency, AgencyKind, Membership, Team, User, WorkingGroup
+from homeward.assessments.loader import assessments_load
 from homeward.care import actions as care
 from homeward.cases import actions as cases
 from homeward.cases.models import Case, CaseStatus
 from homeward.demo import names as n
+from homeward.demo import support
 from homeward.geo.models import Location
 from homeward.indicators.models import Population
 from homeward.institutions.actions import institution_create
@@ -40,6 +42,7 @@ AGENCIES = [
     ("BY-VI-FOSTER", "Служба замещающих семей Витебской области", "Vitebsk Regional Foster Care Service", AgencyKind.SERVICE_PROVIDER, "BY-VI", "BY-VI-EDU"),
     ("BY-HO-EDU", "Главное управление образования Гомельского облисполкома", "Gomel Regional Education Department", AgencyKind.REGIONAL_BODY, "BY-HO", "BY-MOE"),
     ("BY-HO-SEC-GOM", "Социально-педагогический центр Гомельского района", "Gomel District Social Educational Centre", AgencyKind.SOCIAL_EDUCATIONAL_CENTRE, "BY-HO-05", "BY-HO-EDU"),
+    ("BY-VI-NGO", "Общественное объединение «Семейная опора»", "Family Support Association", AgencyKind.NGO, "BY-VI-21", None),
     ("BG-ASA", "Агенция за социално подпомагане", "Agency for Social Assistance", AgencyKind.MINISTRY, "BG", None),
     ("BG-18-RDSA", "Регионална дирекция за социално подпомагане – Русе", "Regional Directorate for Social Assistance Ruse", AgencyKind.REGIONAL_BODY, "BG-18", "BG-ASA"),
     ("BG-18-CPD", "Отдел „Закрила на детето“ – Русе", "Child Protection Department Ruse", AgencyKind.CHILD_PROTECTION_DEPARTMENT, "BG-18-05", "BG-18-RDSA"),
@@ -58,6 +61,7 @@ USERS = [
     ("elena", "Елена", "Климович", "BY-VI-FOSTER", Role.FOSTER_CARE_WORKER, None, None),
     ("ivan", "Иван", "Сенкевич", "BY-VI-EDU", Role.INSTITUTION_STAFF, None, "BY-VI-DR-01"),
     ("petya", "Петя", "Колева", "BG-18-CPD", Role.CASE_MANAGER, None, None),
+    ("nina", "Нина", "Савчук", "BY-VI-NGO", Role.WORKING_GROUP_MEMBER, None, None),
 ]
 
 # code, name, Latin, kind, operating agency, locality, capacity
@@ -499,14 +503,9 @@ def _shares(users: dict[str, User]) -> None:
     for child in Child.objects.filter(agency__code="BY-VI-SEC-VIT").order_by("case_number")[:8]:
         consent = cases.consent_record(
             actor=anna, child=child, kind="sharing",
-            given_by=_giver(child), given_on=timezone.localdate(), working_group=group,
+            given_by=support.giver(child), given_on=timezone.localdate(), working_group=group,
         )  # fmt: skip
         share_create(actor=anna, child=child, consent=consent)
-
-
-def _giver(child: Child) -> str:
-    age = cases.age_on(child, timezone.localdate())
-    return "caregiver" if age < 6 else "both" if age < 14 else "child"
 
 
 def _population() -> None:
@@ -522,6 +521,7 @@ def _population() -> None:
 def demo_load(*, children: int = 500, seed: int = 2026) -> Counts:
     agencies = _agencies()
     admin = User.objects.filter(username="admin").first() or User.objects.create(username="admin")
+    assessments_load()
     institutions = _institutions(agencies, admin)
     users = _users(agencies, institutions)
     _population()
@@ -535,4 +535,8 @@ def demo_load(*, children: int = 500, seed: int = 2026) -> Counts:
         while builder.counts.children - start < target:
             builder.household(manager, agency, districts, country)
     _shares(users)
+    support.assessments_demo(users["anna"], rng)
+    support.waiting_for_family_demo(users, agencies)
+    support.referrals_demo(users, agencies)
+    support.carers_demo(users, agencies)
     return builder.counts

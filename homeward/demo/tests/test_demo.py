@@ -29,3 +29,10 @@ def test_the_demo_loads_once_with_every_login(geo):
     from homeward.institutions.models import Residence
 
     assert Residence.objects.filter(left_on__isnull=True).exists()
+    # the foster-care service's pipeline and the NGO's referrals are there to look at
+    from homeward.carers.models import CarerHousehold, Stage
+    from homeward.services.models import Referral
+
+    assert CarerHousehold.objects.filter(stage=Stage.APPROVED).count() == 5
+    assert CarerHousehold.objects.filter(stage=Stage.ENQUIRY).exists()
+    assert Referral.objects.exists()
