@@ -246,3 +246,28 @@ def test_a_conference_turns_action_items_into_tasks(cast, case):
     case.refresh_from_db()
     assert case.next_review_on == datetime.date(2027, 1, 15)
     assert case.events.filter(type="conference_held").exists()
+
+
+def test_the_case_page_needs_as_many_queries_with_many_events_as_with_few(cast, register_child):
+    client = login(cast.case_manager_a)
+    case = register_child().case
+
+    def add_notes(count: int) -> None:
+        for index in range(count):
+            actions.note_add(
+                actor=cast.case_manager_a,
+                case=case,
+                kind="call",
+                happened_on=datetime.date(2025, 1, 1 + index),
+                participants="мать",
+                text=f"Звонок {index}",
+            )
+
+    add_notes(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/cases/{case.uuid}/").status_code == 200
+    add_notes(20)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/cases/{case.uuid}/")
+    assert page.content.decode().count("Звонок 19") == 1
+    assert len(many) == len(few)
