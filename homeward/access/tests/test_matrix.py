@@ -12,9 +12,14 @@ from homeward.institutions.actions import resident_admit
 
 pytestmark = pytest.mark.django_db
 
-# (name, method, path template); {id} is the child's UUID
+# (name, method, path template); {id} is the child's UUID, {case} their case's
 WEB = [
     ("profile", "get", "/children/{id}/"),
+    ("case page", "get", "/cases/{case}/"),
+    ("assessments", "get", "/assessments/cases/{case}/"),
+    ("refer", "get", "/services/cases/{case}/refer/"),
+    ("matches", "get", "/matching/children/{id}/"),
+    ("subject access", "get", "/children/{id}/subject-access/"),
     ("edit", "get", "/children/{id}/edit/"),
     ("add relative", "get", "/children/{id}/relatives/new/"),
     ("record consent", "get", "/cases/children/{id}/consents/new/"),
@@ -24,12 +29,18 @@ API = [
     ("api detail", "get", "/api/v1/children/{id}"),
     ("api update", "patch", "/api/v1/children/{id}"),
     ("api consents", "get", "/api/v1/children/{id}/consents"),
+    ("api case", "get", "/api/v1/cases/{case}"),
+    ("api notes", "get", "/api/v1/cases/{case}/notes"),
+    ("api plans", "get", "/api/v1/cases/{case}/plans"),
+    ("api matches", "get", "/api/v1/children/{id}/matches"),
 ]
 ENDPOINTS = WEB + API
 
 OK, NOT_FOUND, FORBIDDEN = 200, 404, 403
 # role -> (its in-scope record or None, answers for [in scope, out of scope] per endpoint kind)
-CASEWORK = {name: (OK, NOT_FOUND) for name, _m, _p in ENDPOINTS}
+SUPERVISION = {name: (OK, NOT_FOUND) for name, _m, _p in ENDPOINTS}
+# a subject-access export is for supervisors (and data protection officers), not case workers
+CASEWORK = {**SUPERVISION, "subject access": (FORBIDDEN, FORBIDDEN)}
 READ_ONLY = {
     "profile": (OK, NOT_FOUND),
     "edit": (FORBIDDEN, FORBIDDEN),
@@ -39,12 +50,22 @@ READ_ONLY = {
     "api detail": (OK, NOT_FOUND),
     "api update": (FORBIDDEN, FORBIDDEN),
     "api consents": (FORBIDDEN, FORBIDDEN),
+    # a share opens the case as it stands (plan, notes, assessments) to read, not to act on
+    "case page": (OK, NOT_FOUND),
+    "assessments": (OK, NOT_FOUND),
+    "refer": (FORBIDDEN, FORBIDDEN),
+    "matches": (FORBIDDEN, FORBIDDEN),
+    "subject access": (FORBIDDEN, FORBIDDEN),
+    "api case": (OK, NOT_FOUND),
+    "api notes": (OK, NOT_FOUND),
+    "api plans": (OK, NOT_FOUND),
+    "api matches": (FORBIDDEN, FORBIDDEN),
 }
 NO_CHILD_DATA = {name: (FORBIDDEN, FORBIDDEN) for name, _m, _p in ENDPOINTS}
 
 DESIGN = {
     "case_manager_a": ("mine", CASEWORK),
-    "supervisor_a": ("mine", CASEWORK),
+    "supervisor_a": ("mine", SUPERVISION),
     "case_manager_b": ("theirs", CASEWORK),
     "working_group": ("shared", READ_ONLY),
     "institution_staff": ("resident", READ_ONLY),
@@ -107,7 +128,7 @@ def api_client(user) -> Client:
 
 
 def call(web: Client, api: Client, method: str, path: str, child) -> int:
-    url = path.format(id=child.uuid)
+    url = path.format(id=child.uuid, case=child.case.uuid)
     if url.startswith("/api/"):
         if method == "patch":
             return api.patch(
