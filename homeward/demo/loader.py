@@ -406,7 +406,16 @@ class Builder:
                     reason="Родители лишены родительских прав",
                 )
             self.counts.placements += 1
-            if rng.random() < 0.3 and (self.today - start).days > 60:
+            days_in_care = (self.today - start).days
+            if days_in_care > 95 and rng.random() < 0.88:
+                # most placements had their last quarterly review lately; a few are overdue
+                care.placement_review(
+                    actor=actor,
+                    placement=placement,
+                    reviewed_on=self.today - datetime.timedelta(days=rng.randint(1, 85)),
+                    notes="Ребёнок адаптировался, посещает школу; контакты с семьёй поддерживаются.",
+                )
+            if rng.random() < 0.3 and days_in_care > 60:
                 end = start + datetime.timedelta(
                     days=rng.randint(30, (self.today - start).days - 1)
                 )
