@@ -329,6 +329,16 @@ EMERGENCY_GATEKEEPING_DAYS = int(os.environ.get("EMERGENCY_GATEKEEPING_DAYS", 3)
 # Referrals (DOMAIN §7): a provider answers within this many working days (Monday to Friday)
 # unless its service type says otherwise; then the referral is escalated.
 REFERRAL_RESPONSE_WORKING_DAYS = int(os.environ.get("REFERRAL_RESPONSE_WORKING_DAYS", 3))
+# Indicators: the yearly target of family needs assessments by area (location code), e.g.
+# "BY-VI=700,BY-HO=400"; an area without its own target adds up the targets inside it.
+FAMILY_ASSESSMENT_TARGETS: dict[str, int] = {
+    code.strip(): int(target)
+    for code, _sep, target in (
+        item.partition("=")
+        for item in os.environ.get("FAMILY_ASSESSMENT_TARGETS", "BY-VI=700").split(",")
+        if item.strip()
+    )
+}
 # The address people open Homeward at (e.g. https://homeward.example.org), for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))

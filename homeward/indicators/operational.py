@@ -1,0 +1,526 @@
+"""Operational indicators: what programmes report month by month (docs/indicators.md).
+
+Each is defined once here: the rows it counts (the numerator), its denominator where it has one,
+its disaggregations, its reference date or period and its area, all computed in the database by
+aggregate queries. The conventions are those of DOMAIN §9 (engine.py): a placement covers
+[start, end); the period P is the year ending on the reference date D, both ends included; only
+children aged 0–17 count, on D for stocks and on the event's date for flows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
+from homeward.geo.models import Level, Location
+from homeward.indicators import engine
+from homeward.indicators.engine import ONE_DAY, in_area, open_on, period_ending, with_age
+
+# Placement rows: the standard disaggregations of DOMAIN §9 (engine.DIMENSIONS).
+PLACEMENT_DIMENSIONS = dict(engine.DIMENSIONS)
+
+
+def _agency_area_dimensions(prefix: str) -> dict[str, str]:
+    """Rows reached through an agency: grouped by the agency and the region and district of its
+    area (annotated by ``_with_agency_area``)."""
+    return {"region": "_region", "district": "_district", "agency": f"{prefix}agency__code"}
+
+
+def _with_agency_area(qs: QuerySet[Any], prefix: str) -> QuerySet[Any]:
+    """Annotate ``_region`` and ``_district``: the codes of the region and district of the
+    agency's area (an agency may work at country, region, district or locality level)."""
+    area = f"{prefix}agency__area"
+    annotated: QuerySet[Any] = qs.annotate(
+        _region=Case(
+            When(**{f"{area}__level": Level.REGION}, then=F(f"{area}__code")),
+            When(**{f"{area}__level": Level.DISTRICT}, then=F(f"{area}__parent__code")),
+            When(**{f"{area}__level": Level.LOCALITY}, then=F(f"{area}__parent__parent__code")),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+        _district=Case(
+            When(**{f"{area}__level": Level.DISTRICT}, then=F(f"{area}__code")),
+            When(**{f"{area}__level": Level.LOCALITY}, then=F(f"{area}__parent__code")),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    )
+    return annotated
+
+
+def _in_agency_area(qs: QuerySet[Any], area: Location | None, prefix: str) -> QuerySet[Any]:
+    """Rows whose agency works in ``area`` or anywhere inside it."""
+    if area is None:
+        return qs
+    path = f"{prefix}agency__area__path"
+    return qs.filter(Q(**{path: area.path}) | Q(**{f"{path}__startswith": area.path + "/"}))
+
+
+# --- definitions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where and when: the reference date, an area (None: everywhere), an institution (for
+    the institution level of the dashboards) and, for changes, a baseline date."""
+
+    day: datetime.date
+    area: Location | None = None
+    institution: Any = None
+    baseline: datetime.date | None = None
+
+
+Rows = Callable[[Scope], QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class Operational:
+    id: str
+    title: Any
+    # "count", "change" (D against a baseline), "proportion", "target" (against a configured
+    # target), "median_hours" (the median of a duration), "median" (of counts per worker)
+    kind: str
+    numerator: Rows
+    denominator: Rows | None = None
+    formula: Any = ""
+    dimensions: dict[str, str] = field(default_factory=dict)
+    # what is counted: distinct values of this field ("child", "case"), or "pk" for rows
+    counts: str = "pk"
+    # the path from a counted row to the child, for the drill-down to the records
+    child: str = "child_id"
+    # placement-based indicators can be computed for one institution
+    by_institution: bool = False
+    reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
+
+
+def _placements(scope: Scope, qs: QuerySet[Placement]) -> QuerySet[Placement]:
+    qs = in_area(qs, scope.area)
+    if scope.institution is not None:
+        qs = qs.filter(institution=scope.institution)
+    return qs
+
+
+def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[Placement]:
+    qs = Placement.objects.filter(open_on(day), care_type__in=RESIDENTIAL)
+    return with_age(_placements(scope, qs), Value(day))
+
+
+def _res(scope: Scope) -> QuerySet[Placement]:
+    return _residential_on(scope.day, scope)
+
+
+def baseline_of(scope: Scope) -> datetime.date:
+    """The baseline date: the one asked for, or the same day a year before D."""
+    return scope.baseline or engine.years_before(scope.day, 1)
+
+
+def _res_baseline(scope: Scope) -> QuerySet[Placement]:
+    return _residential_on(baseline_of(scope), scope)
+
+
+def _moved(scope: Scope) -> QuerySet[Placement]:
+    # FC3's numerator, counted by child: residential placements ending in P whose next
+    # placement in the episode is family-based, or that end the episode reunified or adopted.
+    qs = engine.INDICATORS["FC3"].numerator(engine.Context(scope.day, scope.area))
+    if scope.institution is not None:
+        qs = qs.filter(institution=scope.institution)
+    return qs
+
+
+def _reintegrations(scope: Scope) -> QuerySet[Placement]:
+    p = period_ending(scope.day)
+    qs = engine.exits().filter(
+        exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end)
+    )
+    return with_age(_placements(scope, qs), F("end"))
+
+
+def _family_endings(scope: Scope) -> QuerySet[Placement]:
+    p = period_ending(scope.day)
+    qs = Placement.objects.filter(care_type__in=FAMILY_BASED, end__range=(p.start, p.end))
+    return with_age(_placements(scope, qs), F("end"))
+
+
+def _breakdowns(scope: Scope) -> QuerySet[Placement]:
+    followed = Placement.objects.filter(
+        child=OuterRef("child"),
+        start__gt=OuterRef("start"),
+        start__lte=ExpressionWrapper(OuterRef("end") + ONE_DAY, output_field=DateField()),
+    )
+    planned = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED, ExitDestination.AGED_OUT]
+    return _family_endings(scope).exclude(exit_destination__in=planned).filter(Exists(followed))
+
+
+def _period_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """P as aware datetimes [first midnight, midnight after D) in the local time zone."""
+    p = period_ending(day)
+    start = timezone.make_aware(datetime.datetime.combine(p.start, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(p.end + ONE_DAY, datetime.time.min))
+    return start, end
+
+
+def _assessed(scope: Scope) -> QuerySet[Any]:
+    from homeward.assessments.models import Assessment, AssessmentStatus
+
+    start, end = _period_bounds(scope.day)
+    qs = Assessment.objects.filter(
+        template__code=FAMILY_NEEDS,
+        status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED],
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    )
+    return _with_agency_area(_in_agency_area(qs, scope.area, "case__"), "case__")
+
+
+def _referrals_sent(scope: Scope) -> QuerySet[Any]:
+    from homeward.services.models import Referral
+
+    start, end = _period_bounds(scope.day)
+    qs = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
+    return _with_agency_area(_in_agency_area(qs, scope.area, "case__"), "case__")
+
+
+def _day_end(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day + ONE_DAY, datetime.time.min))
+
+
+def _answered(scope: Scope) -> QuerySet[Any]:
+    return _referrals_sent(scope).filter(answered_at__lt=_day_end(scope.day))
+
+
+def _answer_due(scope: Scope) -> QuerySet[Any]:
+    """Referrals sent in P whose timeliness is known at the end of D: answered by then, or
+    still unanswered after their due time (and not withdrawn before it)."""
+    end = _day_end(scope.day)
+    return _referrals_sent(scope).filter(
+        Q(answered_at__lt=end)
+        | (Q(due_at__lt=end) & ~Q(withdrawn_at__lte=F("due_at")) & ~Q(answered_at__lt=end))
+    )
+
+
+def _answered_on_time(scope: Scope) -> QuerySet[Any]:
+    return _answered(scope).filter(answered_at__lte=F("due_at"))
+
+
+def _open_cases(scope: Scope) -> QuerySet[Any]:
+    from homeward.cases.models import Case as CaseRecord
+
+    qs = CaseRecord.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=scope.day),
+        opened_on__lte=scope.day,
+        case_manager__isnull=False,
+    )
+    return _with_agency_area(_in_agency_area(qs, scope.area, ""), "")
+
+
+FAMILY_NEEDS = "family_needs"
+
+OPERATIONAL: dict[str, Operational] = {
+    o.id: o
+    for o in [
+        Operational("RES", _("Children in residential care"), "count", _res,
+                    formula=_("children whose placement open on D is residential (small group "
+                              "home or institution)"),
+                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True,
+                    reference="date"),
+        Operational("RESCHG", _("Change in children in residential care since the baseline"),
+                    "change", _res, _res_baseline,
+                    formula=_("(children in residential care on D − children in residential "
+                              "care on the baseline date B) ÷ children in residential care on B"),
+                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True,
+                    reference="date"),
+        Operational("MOVED", _("Children who moved from residential care to a family or home"),
+                    "count", _moved,
+                    formula=_("children with a residential placement ending in P followed in "
+                              "the episode by a family-based placement, or ending the episode "
+                              "reunified or adopted"),
+                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True),
+        Operational("REINT", _("Reintegrations: episodes ending with a return to parents"),
+                    "count", _reintegrations,
+                    formula=_("episodes of care whose last placement ends in P with the exit "
+                              "destination “returned to parents”"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
+        Operational("BREAK", _("Breakdowns of family-based placements"), "proportion",
+                    _breakdowns, _family_endings,
+                    formula=_("family-based placements ending in P, not by return to parents, "
+                              "adoption or ageing out, and followed within a day by another "
+                              "placement ÷ family-based placements ending in P"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
+        Operational("ASSESS", _("Families assessed against the target"), "target", _assessed,
+                    formula=_("cases with a family needs assessment submitted in P (submitted "
+                              "or approved) ÷ the yearly target for the area"),
+                    dimensions=_agency_area_dimensions("case__"), counts="case",
+                    child="case__child_id"),
+        Operational("REFT", _("Hours from referral to answer (median)"), "median_hours",
+                    _answered,
+                    formula=_("median hours from sending to answering, referrals sent in P and "
+                              "answered by the end of D"),
+                    dimensions={"service_type": "service_type__code",
+                                "provider_agency": "provider__agency__code",
+                                **_agency_area_dimensions("case__")},
+                    child="case__child_id"),
+        Operational("REFOT", _("Referrals answered on time"), "proportion", _answered_on_time,
+                    _answer_due,
+                    formula=_("referrals sent in P answered by their due time ÷ referrals sent in "
+                              "P answered by the end of D or still unanswered after their due "
+                              "time (not withdrawn before it)"),
+                    dimensions={"service_type": "service_type__code",
+                                "provider_agency": "provider__agency__code",
+                                **_agency_area_dimensions("case__")},
+                    child="case__child_id"),
+        Operational("CASELOAD", _("Open cases per case manager (median)"), "median",
+                    _open_cases,
+                    formula=_("median over case managers of their open cases on D (opened on or "
+                              "before D, not closed by D); the maximum beside it"),
+                    dimensions=_agency_area_dimensions(""), reference="date"),
+    ]
+}  # fmt: skip
+
+
+# --- computing -----------------------------------------------------------------------------
+
+
+@dataclass
+class OpRow:
+    group: dict[str, Any]
+    numerator: int
+    denominator: int | None
+    value: float | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OpResult:
+    indicator: Operational
+    day: datetime.date
+    area: Location | None
+    numerator: int
+    denominator: int | None
+    value: float | None
+    rows: list[OpRow] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    institution: Any = None
+
+
+Key = tuple[Any, ...]
+
+
+def _measure(indicator: Operational) -> Count:
+    if indicator.counts == "pk":
+        return Count("pk")
+    return Count(indicator.counts, distinct=True)
+
+
+def _counts(qs: QuerySet[Any], indicator: Operational, fields: list[str]) -> dict[Key, int]:
+    """Counts by the group fields in one GROUP BY query ({(): total} without fields)."""
+    measure = _measure(indicator)
+    if not fields:
+        return {(): int(qs.aggregate(n=measure)["n"] or 0)}
+    return {
+        tuple(row[f] for f in fields): int(row["n"])
+        for row in qs.order_by().values(*fields).annotate(n=measure)
+    }
+
+
+def medians(qs: QuerySet[Any], value: Any, fields: list[str]) -> dict[Key, Any]:
+    """The median of ``value`` within each group, in one query: the database numbers the rows
+    of each group in order and returns the middle one or two (window functions, in SQLite and
+    PostgreSQL alike); the mean of those is the median."""
+    partition = [F(f) for f in fields] or None
+    ranked = (
+        qs.order_by()
+        .annotate(_v=value)
+        .annotate(
+            _rn=Window(RowNumber(), partition_by=partition, order_by=[F("_v").asc(), F("pk")]),
+            _n=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(_rn__gte=(F("_n") + 1) / 2, _rn__lte=(F("_n") + 2) / 2)
+    )
+    middle: dict[Key, list[Any]] = {}
+    for row in ranked.values(*fields, "_v"):
+        middle.setdefault(tuple(row[f] for f in fields), []).append(row["_v"])
+    return middle
+
+
+def _hours(value: Any) -> float:
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 3600
+    return float(value) / 3_600_000_000  # microseconds, as some backends return durations
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    items = list(values)
+    return sum(items) / len(items) if items else None
+
+
+def targets() -> dict[str, int]:
+    """The yearly family-assessment targets by location code (settings, env-overridable)."""
+    return dict(getattr(settings, "FAMILY_ASSESSMENT_TARGETS", {}))
+
+
+def target_for(code: str | None, configured: dict[str, int], paths: dict[str, str]) -> int | None:
+    """The target of an area: its own, or the sum of the targets of the areas inside it;
+    ``code`` None is everywhere. ``paths`` maps the configured codes to their locations' paths."""
+    if code is not None and code in configured:
+        return configured[code]
+    if code is None:
+        inside = list(configured.values())
+    else:
+        area_path = paths.get(code) or ""
+        inside = [
+            target
+            for other, target in configured.items()
+            if area_path and paths.get(other, "").startswith(area_path + "/")
+        ]
+    return sum(inside) if inside else None
+
+
+def _target_paths(configured: dict[str, int], extra: Iterable[str]) -> dict[str, str]:
+    codes = set(configured) | {c for c in extra if c}
+    return dict(Location.objects.filter(code__in=codes).values_list("code", "path"))
+
+
+def compute(
+    indicator_id: str,
+    day: datetime.date,
+    area: Location | None = None,
+    by: list[str] | None = None,
+    *,
+    institution: Any = None,
+    baseline: datetime.date | None = None,
+) -> OpResult:
+    indicator = OPERATIONAL[indicator_id]
+    dims = [d for d in (by or []) if d in indicator.dimensions]
+    fields = [indicator.dimensions[d] for d in dims]
+    scope = Scope(day, area, institution if indicator.by_institution else None, baseline)
+    result = OpResult(indicator, day, area, 0, None, None, institution=institution)
+    if indicator.kind == "change":
+        result.extra["baseline"] = baseline_of(scope)
+    top_qs = indicator.numerator(scope)
+    bottom_qs = indicator.denominator(scope) if indicator.denominator else None
+
+    if indicator.kind == "median":
+        _caseloads(result, top_qs, fields, dims)
+        return result
+
+    top = _counts(top_qs, indicator, [])
+    bottom = _counts(bottom_qs, indicator, []) if bottom_qs is not None else {}
+    top_rows = _counts(top_qs, indicator, fields) if dims else {}
+    bottom_rows = _counts(bottom_qs, indicator, fields) if dims and bottom_qs is not None else {}
+    wait = ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField())
+    middle = medians(top_qs, wait, []) if indicator.kind == "median_hours" else {}
+    middle_rows = medians(top_qs, wait, fields) if indicator.kind == "median_hours" and dims else {}
+
+    configured: dict[str, int] = {}
+    paths: dict[str, str] = {}
+    if indicator.kind == "target":
+        configured = targets()
+        paths = _target_paths(
+            configured, [area.code if area else ""] + [v for k in top_rows for v in k if v]
+        )
+
+    def figures(key: Key | None, group: dict[str, Any]) -> tuple[int, int | None, float | None]:
+        source_top, source_bottom = (top, bottom) if key is None else (top_rows, bottom_rows)
+        k = () if key is None else key
+        numerator = source_top.get(k, 0)
+        denominator: int | None = None
+        if indicator.kind == "target":
+            code = (area.code if area else None) if key is None else _target_code(group)
+            denominator = target_for(code, configured, paths) if code or key is None else None
+        elif bottom_qs is not None:
+            denominator = source_bottom.get(k, 0)
+        if indicator.kind == "median_hours":
+            waits = (middle if key is None else middle_rows).get(k, [])
+            return numerator, None, _mean(_hours(w) for w in waits)
+        if indicator.kind == "count":
+            return numerator, None, float(numerator)
+        if not denominator:
+            return numerator, denominator, None
+        if indicator.kind == "change":
+            return numerator, denominator, (numerator - denominator) / denominator
+        return numerator, denominator, numerator / denominator
+
+    result.numerator, result.denominator, result.value = figures(None, {})
+    if indicator.kind == "change":
+        result.extra["change"] = result.numerator - (result.denominator or 0)
+    keys = sorted(set(top_rows) | set(bottom_rows), key=lambda k: tuple(_order(x) for x in k))
+    for key in keys:
+        group = dict(zip(dims, key, strict=True))
+        numerator, denominator, value = figures(key, group)
+        row = OpRow(group, numerator, denominator, value)
+        if indicator.kind == "change":
+            row.extra["change"] = numerator - (denominator or 0)
+        result.rows.append(row)
+    return result
+
+
+def _target_code(group: dict[str, Any]) -> str | None:
+    """Targets exist by area: rows by district or region have one, rows by agency none."""
+    if set(group) - {"region", "district"}:
+        return None
+    code = group.get("district") or group.get("region")
+    return str(code) if code else None
+
+
+def _caseloads(result: OpResult, cases: QuerySet[Any], fields: list[str], dims: list[str]) -> None:
+    """Open cases per case manager: one GROUP BY query gives each worker's count (a row per
+    worker, not per case); the median and maximum are read from those counts."""
+    per_worker = cases.order_by().values(*fields, "case_manager").annotate(n=Count("pk"))
+    loads: dict[Key, list[int]] = {}
+    everyone: dict[Any, int] = {}
+    for row in per_worker:
+        loads.setdefault(tuple(row[f] for f in fields), []).append(int(row["n"]))
+        everyone[row["case_manager"]] = everyone.get(row["case_manager"], 0) + int(row["n"])
+
+    def summary(counts: list[int]) -> tuple[int, int, float | None, int | None]:
+        ordered = sorted(counts)
+        n = len(ordered)
+        median = _mean(ordered[(n - 1) // 2 : n // 2 + 1]) if n else None
+        return sum(ordered), n, median, (ordered[-1] if ordered else None)
+
+    total, workers, median, most = summary(list(everyone.values()))
+    result.numerator, result.denominator, result.value = total, workers, median
+    result.extra["max"] = most
+    if not dims:
+        return
+    for key in sorted(loads, key=lambda k: tuple(_order(x) for x in k)):
+        total, workers, median, most = summary(loads[key])
+        group = dict(zip(dims, key, strict=True))
+        result.rows.append(OpRow(group, total, workers, median, {"max": most}))
+
+
+BAND_ORDER = {name: index for index, (name, _low, _high) in enumerate(engine.AGE_BANDS)}
+
+
+def _order(value: Any) -> tuple[int, str]:
+    """Age bands in age order, everything else alphabetically."""
+    return (BAND_ORDER.get(value, len(BAND_ORDER)), str(value))
+
+
+def numerator_rows(indicator_id: str, scope: Scope) -> QuerySet[Any]:
+    """The rows an indicator counts, for the drill-down to the records."""
+    return OPERATIONAL[indicator_id].numerator(scope)
