@@ -57,12 +57,12 @@ def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(cast, regist
     exact = Api(cast.supervisor_a).get("/indicators/FC4", date="2025-12-31", by="sex").json()
     assert exact["denominator"] == 3
     assert exact["rows"] == [
-        {"group": {"sex": "M"}, "numerator": 0, "denominator": 3, "value": 0.0}
+        {"group": {"sex": "M"}, "numerator": 0, "denominator": 3, "value": 0.0, "extra": {}}
     ]
     bad = Api(cast.analyst).get("/indicators/FC4", by="shoe_size")
     assert bad.status_code == 422
     assert Api(cast.analyst).get("/indicators/XX").status_code == 422
-    assert len(Api(cast.analyst).get("/indicators").json()) == 11
+    assert len(Api(cast.analyst).get("/indicators").json()) == 20  # 11 of DOMAIN §9, 9 more
 
 
 @pytest.mark.django_db
