@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts.models import Agency, ApiToken, User
-from homeward.audit.actions import audit_record
+from homeward.audit.actions import audit_record, diff, snapshot
 from homeward.audit.models import AuditAction
 
 RECOVERY_DEVICE = "recovery"
@@ -73,8 +73,13 @@ def user_logout_everywhere(*, user: User) -> None:
 
 @transaction.atomic
 def agency_save(*, actor: User, agency: Agency) -> Agency:
-    """Save an agency with its tree path, and re-path its sub-agencies if it moved."""
-    old_path = Agency.objects.filter(pk=agency.pk).values_list("path", flat=True).first()
+    """Save an agency with its tree path, and re-path its sub-agencies if it moved.
+
+    The audit row holds the fields that changed; a move in the tree is a permission change
+    (it changes who sees the agency's children), and saving without a change records nothing.
+    """
+    stored = Agency.objects.filter(pk=agency.pk).first() if agency.pk else None
+    old_path = stored.path if stored else None
     agency.path = f"{agency.parent.path}/{agency.code}" if agency.parent else agency.code
     if (
         old_path is not None
@@ -83,15 +88,17 @@ def agency_save(*, actor: User, agency: Agency) -> Agency:
     ):
         raise ValidationError({"parent": _("An agency cannot sit under itself.")})
     agency.full_clean()
+    changes = diff(snapshot(stored) if stored else {}, snapshot(agency))
+    changes.pop("updated_at", None)
+    if stored is not None and not changes:
+        return agency
     agency.save()
     if old_path and old_path != agency.path:
         for sub in Agency.objects.filter(path__startswith=old_path + "/").order_by("path"):
             sub.path = agency.path + sub.path[len(old_path) :]
             sub.save(update_fields=["path"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.PERMISSION_CHANGE if old_path else AuditAction.CREATE,
-        obj=agency,
-        changes={"path": [old_path, agency.path]},
-    )
+    action = AuditAction.CREATE
+    if stored is not None:
+        action = AuditAction.PERMISSION_CHANGE if "path" in changes else AuditAction.UPDATE
+    audit_record(actor=actor, action=action, obj=agency, changes=changes)
     return agency

@@ -65,3 +65,23 @@ def test_an_agency_added_in_admin_gets_its_tree_path(cast):
     )
     assert response.status_code == 302
     assert Agency.objects.get(code="A-NGO").path == f"{cast.agency_a.path}/A-NGO"
+
+
+def test_saving_an_agency_audits_what_changed_and_nothing_when_nothing_did(cast):
+    from homeward.accounts.actions import agency_save
+
+    agency = Agency.objects.get(pk=cast.agency_b.pk)
+    before = AuditEvent.objects.count()
+    agency_save(actor=cast.admin, agency=agency)
+    assert AuditEvent.objects.count() == before
+    agency.name = "Новое имя"
+    agency_save(actor=cast.admin, agency=agency)
+    event = AuditEvent.objects.latest("id")
+    assert event.action == AuditAction.UPDATE
+    assert event.changes["name"][1] == "Новое имя"
+    assert "path" not in event.changes
+    agency.parent = cast.agency_a
+    agency_save(actor=cast.admin, agency=agency)
+    event = AuditEvent.objects.latest("id")
+    assert event.action == AuditAction.PERMISSION_CHANGE  # moving it changes who sees what
+    assert event.changes["path"] == [cast.agency_b.path, f"{cast.agency_a.path}/{agency.code}"]
