@@ -1,7 +1,7 @@
 """Markdown tables from bench/run.py results, for docs/performance.md.
 
     .venv/bin/python bench/report.py bench/results-<date>-baseline.json \\
-        [bench/results-<date>-proposals.json]
+        [bench/results-<date>-after.json]
 
 With two files, each row shows the first (before) and the second (after) side by side.
 """

@@ -1,16 +1,78 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
+# How far a long list counts before it says "more than": an exact COUNT(*) reads every
+# matching row, which at national scale (a million children) costs more than the page.
+COUNT_CAP = 1000
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The requested page; a page number out of range or not a number gives the nearest page."""
-    paginator = Paginator(queryset, per_page)
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts at most ``count_cap + 1`` rows.
+
+    ``count`` is then the exact number up to the cap and ``count_cap + 1`` beyond it;
+    ``capped`` says which, so that the page can say "more than N" instead of a number it
+    does not know, and only the pages of the first ``count_cap`` rows are offered.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *, count_cap: int = COUNT_CAP) -> None:
+        super().__init__(object_list, per_page)
+        self.count_cap = count_cap
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        limit = self.count_cap + 1
+        if isinstance(rows, QuerySet):
+            # order_by(): the subquery need not sort before it stops at the limit.
+            return int(rows.order_by().values("pk")[:limit].count())
+        return min(len(rows), limit)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.count_cap
+
+    def page(self, number: Any) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        shown = self.count_cap if self.capped else self.count
+        if top + self.orphans >= shown:
+            top = shown
+        return Page(self.object_list[bottom:top], number, self)
+
+    @cached_property
+    def num_pages(self) -> int:
+        rows = self.count_cap if self.capped else self.count
+        if rows == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, math.ceil(max(1, rows - self.orphans) / self.per_page))
+
+
+def paginate(
+    request: HttpRequest,
+    queryset: Any,
+    per_page: int = PAGE_SIZE,
+    *,
+    count_cap: int | None = None,
+) -> Page[Any]:
+    """The requested page; a page number out of range or not a number gives the nearest page.
+
+    With ``count_cap`` the count stops there (see CappedPaginator): for lists that can
+    hold a whole country.
+    """
+    paginator: Paginator[Any] = (
+        Paginator(queryset, per_page)
+        if count_cap is None
+        else CappedPaginator(queryset, per_page, count_cap=count_cap)
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -228,6 +228,10 @@ class Child(NamedPerson):
             models.Index(fields=["agency", "family_name", "given_name"], name="child_agency_idx"),
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
             models.Index(fields=["home_location"], name="child_home_idx"),
+            # sort=registered and -registered read the newest or oldest first
+            models.Index(fields=["created_at", "id"], name="child_created_idx"),
+            # PostgreSQL only (migration 0006): GIN indexes on the words of search_key
+            # and trigrams of case_number, and the vocabulary of stored words.
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,7 +1,12 @@
 """Name search and duplicate detection over folded name keys.
 
-PostgreSQL: the pg_trgm word-similarity operator on ``search_key`` (GIN index), so typos
-and partial words are found in the database at national scale.
+PostgreSQL (national scale): the words of ``search_key`` are looked up through a GIN index
+on ``string_to_array(search_key, ' ')``. Rows holding every query word exactly come first;
+when they are fewer than MAX_MATCHES, each query word is widened to the stored words most
+like it (pg_trgm word similarity over the vocabulary of stored words, the table
+``registry_searchword`` kept by triggers, see migration 0006), so that typos and the start
+of a name still find the record, and the rows found are ranked by the trigram word
+similarity of their keys.
 SQLite (the embedded, single-office database): the same keys scored with rapidfuzz in
 Python over the user's scoped set.
 """
@@ -13,7 +18,19 @@ import re
 from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Case, Expression, FloatField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from rapidfuzz import fuzz
 
 from homeward.registry.names import name_key
@@ -23,8 +40,14 @@ M = TypeVar("M", bound=Model)
 # A query word matches a stored word at this similarity (0–100) or as its prefix.
 MIN_WORD_SCORE = 75
 PG_WORD_SIMILARITY_THRESHOLD = 0.35
-# The embedded search ranks at most this many matches.
-SQLITE_MAX_MATCHES = 1000
+# A search ranks at most this many matches (the list then says "more than").
+MAX_MATCHES = 1000
+SQLITE_MAX_MATCHES = MAX_MATCHES
+# PostgreSQL: each query word stands for at most this many stored words like it, or
+# NEAR_ALTERNATIVES when those find more than FUZZY_BUDGET rows to rank.
+WORD_ALTERNATIVES = 20
+NEAR_ALTERNATIVES = 4
+FUZZY_BUDGET = 5000
 
 CASE_NUMBER_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,3}-\d{4}-\d{1,6}$", re.IGNORECASE)
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
@@ -57,6 +80,36 @@ def key_score(query_words: list[str], stored_key: str) -> float:
     return sum(scores) / len(scores)
 
 
+def _key_words() -> Func:
+    """``string_to_array(search_key, ' ')``: the expression the GIN word indexes are on."""
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(
+        F("search_key"),
+        Value(" "),
+        function="string_to_array",
+        output_field=ArrayField(TextField()),
+    )
+
+
+def _similar_words(word: str) -> list[str]:
+    """The stored words most like ``word``, by pg_trgm word similarity, best first.
+
+    The same test as ``search_key %> word`` (the word is like a part of a stored word,
+    so the start of a name matches too), asked of the vocabulary instead of every key.
+    The word itself always comes first, so that an exact match never depends on the
+    vocabulary being up to date.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM registry_searchword WHERE %s <%% word "
+            "ORDER BY word_similarity(%s, word) DESC, length(word), word LIMIT %s",
+            [word, word, WORD_ALTERNATIVES],
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    return [word, *(other for other in found if other != word)]
+
+
 def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     from django.contrib.postgres.search import TrigramWordSimilarity
 
@@ -65,23 +118,46 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
             [str(PG_WORD_SIMILARITY_THRESHOLD)],
         )
-    condition = Q()
+    keyed = queryset.alias(key_words=_key_words())
+    best = float(len(words))
+    # 1. Every word exactly: each scores the maximum, 1, so these rows lead the ranking
+    # in primary-key order. With MAX_MATCHES of them they are all the list shows.
+    exact = keyed.filter(key_words__contains=words)
+    probe = list(exact.order_by().values_list("pk", flat=True)[:MAX_MATCHES])
+    if len(probe) >= MAX_MATCHES:
+        everything: QuerySet[M] = exact.annotate(search_score=Value(best))
+        return everything.order_by("-search_score", "pk")
+    # 2. Fewer: each word stands for the stored words like it (typos, other spellings,
+    # the start of a name), and the rows holding one of them for every word are ranked
+    # by trigram word similarity, as the words' nearness to the key. Ranking reads every
+    # candidate, so when the alternatives find more than FUZZY_BUDGET rows (a common
+    # name, the start of one) fewer and nearer alternatives are taken, down to the words
+    # as typed.
+    alternatives = [_similar_words(word) for word in words]
+    candidates = keyed
+    for take in (WORD_ALTERNATIVES, NEAR_ALTERNATIVES, 1):
+        candidates = keyed
+        for similar in alternatives:
+            candidates = candidates.filter(key_words__overlap=similar[:take])
+        if take == 1:
+            break
+        found = candidates.order_by().values("pk")[: FUZZY_BUDGET + 1].count()
+        if found <= FUZZY_BUDGET:
+            break
     score: Expression = Value(0.0)
     for word in words:
-        condition &= Q(search_key__trigram_word_similar=word)
         score = score + TrigramWordSimilarity(word, "search_key")
-    ranked: QuerySet[M] = queryset.filter(condition).annotate(search_score=score)
-    return ranked.order_by("-search_score", "pk")
+    ranked = [
+        (float(value), pk)
+        for value, pk in candidates.annotate(search_score=score)
+        .order_by("-search_score", "pk")
+        .values_list("search_score", "pk")[:MAX_MATCHES]
+    ]
+    return _ranked(queryset, ranked)
 
 
-def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
-    scored = []
-    for pk, stored_key in queryset.values_list("pk", "search_key").iterator(chunk_size=5000):
-        score = key_score(words, stored_key)
-        if score:
-            scored.append((score, pk))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    scored = scored[:SQLITE_MAX_MATCHES]
+def _ranked(queryset: QuerySet[M], scored: list[tuple[float, int]]) -> QuerySet[M]:
+    """The rows ``scored`` as (score, pk), best first."""
     if not scored:
         return queryset.none()
     rank = Case(
@@ -92,6 +168,16 @@ def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
         search_score=rank
     )
     return ranked.order_by("-search_score", "pk")
+
+
+def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
+    scored = []
+    for pk, stored_key in queryset.values_list("pk", "search_key").iterator(chunk_size=5000):
+        score = key_score(words, stored_key)
+        if score:
+            scored.append((score, pk))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return _ranked(queryset, scored[:SQLITE_MAX_MATCHES])
 
 
 def search_by_name(queryset: QuerySet[M], text: str) -> QuerySet[M]:
@@ -108,12 +194,16 @@ def search_children(queryset: QuerySet[M], text: str) -> QuerySet[M]:
     """The register's search box: a case number, a date of birth, or a name."""
     text = text.strip()
     if CASE_NUMBER_RE.match(text):
-        return queryset.filter(case_number__iexact=text)
+        # Case numbers are written in capitals (the region's code): comparing as typed
+        # and in capitals is the case-insensitive test the unique index can answer,
+        # where UPPER(case_number) = UPPER(%s) reads every row.
+        return queryset.filter(case_number__in=sorted({text, text.upper()}))
     date = parse_date(text)
     if date is not None:
         return queryset.filter(date_of_birth=date)
     if re.fullmatch(r"\d{3,6}", text):
-        # the running number of a case number, as people say it aloud
+        # the running number of a case number, as people say it aloud (on PostgreSQL
+        # a trigram index on case_number serves the LIKE '%-00042')
         return queryset.filter(case_number__endswith="-" + text.zfill(5))
     return search_by_name(queryset, text)
 

@@ -17,7 +17,7 @@ from homeward.audit.selectors import record_viewers
 from homeward.care.selectors import care_history, decisions_of
 from homeward.cases.selectors import case_for_child, consents_of
 from homeward.core.forms import add_action_errors
-from homeward.core.paging import paginate, query_without_page
+from homeward.core.paging import COUNT_CAP, paginate, query_without_page
 from homeward.institutions.selectors import child_residences
 from homeward.registry import actions, selectors
 from homeward.registry.forms import (
@@ -54,7 +54,7 @@ def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
 def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None)
     children = selectors.child_list(request.user, _filters(form))
-    page = paginate(request, children)
+    page = paginate(request, children, count_cap=COUNT_CAP)
     context = {
         "form": form,
         "page": page,

@@ -1,0 +1,143 @@
+"""What the register does so that it stays fast at national scale, and stays correct."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+
+from conftest import login
+from homeward.core.paging import CappedPaginator
+from homeward.registry import search
+from homeward.registry.models import Child
+from homeward.registry.names import name_key
+from homeward.registry.selectors import ChildFilters, child_list
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the word indexes exist on PostgreSQL only"
+)
+
+
+def names(user, q: str) -> list[str]:
+    return [f"{c.family_name} {c.given_name}" for c in child_list(user, ChildFilters(q=q))]
+
+
+# --- the count stops at a cap ------------------------------------------------------------
+
+
+def test_a_capped_count_is_exact_below_the_cap_and_says_so_above_it():
+    below = CappedPaginator(list(range(20)), 10, count_cap=25)
+    assert (below.count, below.capped, below.num_pages) == (20, False, 2)
+    at_cap = CappedPaginator(list(range(25)), 10, count_cap=25)
+    assert (at_cap.count, at_cap.capped, at_cap.num_pages) == (25, False, 3)
+    above = CappedPaginator(list(range(60)), 10, count_cap=25)
+    assert (above.count, above.capped, above.num_pages) == (26, True, 3)
+    last = above.get_page(99)
+    assert last.number == 3
+    assert list(last.object_list) == [20, 21, 22, 23, 24]
+    assert not last.has_next()
+
+
+def test_a_capped_queryset_count_reads_no_further_than_the_cap(cast, register_child):
+    for index in range(4):
+        register_child(given_name=f"Имя{index}")
+    paginator = CappedPaginator(Child.objects.order_by("family_name"), 2, count_cap=2)
+    assert paginator.count == 3
+    assert paginator.capped
+    assert paginator.num_pages == 1
+    assert len(paginator.page(1).object_list) == 2
+
+
+def test_the_list_says_more_than_the_cap_instead_of_a_number(cast, register_child, monkeypatch):
+    for index in range(4):
+        register_child(given_name=f"Имя{index}")
+    client = login(cast.case_manager_a)
+    monkeypatch.setattr("homeward.registry.views.COUNT_CAP", 3)
+    page = client.get("/children/").content.decode()
+    assert "More than 3 children" in page
+    assert "4 children" not in page
+    monkeypatch.setattr("homeward.registry.views.COUNT_CAP", 10)
+    page = client.get("/children/").content.decode()
+    assert "4 children" in page
+    assert "More than" not in page
+
+
+def test_the_pages_of_a_capped_list_are_the_first_ones():
+    page = CappedPaginator(list(range(60)), 10, count_cap=25).get_page(2)
+    html = render_to_string("includes/pagination.html", {"page": page, "query": ""})
+    assert "Page 2 of the first 3" in html
+    exact = CappedPaginator(list(range(20)), 10, count_cap=25).get_page(2)
+    html = render_to_string("includes/pagination.html", {"page": exact, "query": ""})
+    assert "Page 2 of 2" in html
+
+
+# --- case numbers ------------------------------------------------------------------------
+
+
+def test_a_case_number_finds_that_child_only(cast, register_child):
+    first = register_child(family_name="Петров", given_name="Олег")
+    second = register_child(family_name="Сидоров", given_name="Иван")
+    assert names(cast.case_manager_a, first.case_number) == ["Петров Олег"]
+    assert names(cast.case_manager_a, second.case_number.lower()) == ["Сидоров Иван"]
+    prefix, running = second.case_number.rsplit("-", 1)
+    assert names(cast.case_manager_a, f"{prefix}-{int(running) + 7}") == []
+    assert names(cast.case_manager_a, running) == ["Сидоров Иван"]
+
+
+def test_a_case_number_outside_the_users_scope_finds_nothing(cast, register_child):
+    child = register_child(agency=cast.agency_b, family_name="Петров", given_name="Олег")
+    assert names(cast.case_manager_a, child.case_number) == []
+    assert names(cast.case_manager_b, child.case_number) == ["Петров Олег"]
+
+
+# --- names -------------------------------------------------------------------------------
+
+
+def test_the_start_of_a_name_finds_whole_and_longer_names(cast, register_child):
+    register_child(family_name="Иванов", given_name="Олег")
+    register_child(family_name="Сидоров", given_name="Иван")
+    register_child(family_name="Петров", given_name="Олег")
+    found = names(cast.case_manager_a, "Ivan")
+    assert sorted(found) == ["Иванов Олег", "Сидоров Иван"]
+
+
+@postgresql_only  # the embedded search scores a prefix as high as the whole word
+def test_exact_words_rank_before_near_ones(cast, register_child):
+    register_child(family_name="Иванова", given_name="Мария")
+    register_child(family_name="Иванов", given_name="Олег")
+    found = names(cast.case_manager_a, "Ivanov")
+    assert found[0] == "Иванов Олег"
+    assert "Иванова Мария" in found
+
+
+@postgresql_only
+def test_with_many_exact_matches_those_are_the_list(cast, register_child, monkeypatch):
+    monkeypatch.setattr(search, "MAX_MATCHES", 2)
+    kept = [register_child(family_name="Иванов", given_name="Олег") for _ in range(3)]
+    register_child(family_name="Иванова", given_name="Ольга")
+    found = child_list(cast.case_manager_a, ChildFilters(q="Ivanov Oleg"))
+    assert [c.pk for c in found] == [c.pk for c in kept]
+
+
+@postgresql_only
+def test_the_vocabulary_of_stored_words_follows_every_change(cast, register_child):
+    def vocabulary(*words: str) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM registry_searchword WHERE word = ANY(%s)", [list(words)]
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    family, given, other = name_key("Шчарбакоў Янка Міхась").split()
+    child = register_child(family_name="Шчарбакоў", given_name="Янка")
+    twin = register_child(family_name="Шчарбакоў", given_name="Міхась")
+    assert vocabulary(family, given, other) == {family, given, other}
+    assert "Шчарбакоў Янка" in names(cast.case_manager_a, "Shcherbakov Yanka")
+    Child.objects.filter(pk=child.pk).update(search_key=f"novik {given}")
+    assert vocabulary(family, "novik", given) == {family, "novik", given}
+    Child.objects.filter(pk=twin.pk).delete()
+    assert vocabulary(family, other) == set()
+    Child.objects.filter(pk=child.pk).delete()
+    assert vocabulary("novik", given) == set()
