@@ -108,12 +108,16 @@ def with_age(qs: QuerySet[Placement], event: Any) -> QuerySet[Placement]:
         default=Value("18+"),
         output_field=CharField(),
     )
-    return (
-        qs.annotate(**parts)
-        .annotate(age=age)
-        .annotate(age_band=band)
-        .filter(age__gte=0, age__lte=17)
-    )
+    qs = qs.annotate(**parts).annotate(age=age).annotate(age_band=band)
+    if isinstance(event, Value) and isinstance(event.value, datetime.date):
+        # A fixed day (stocks): aged 0–17 on it means born on or before it and after the same
+        # day 18 years earlier. The same children as the whole-year age, but a plain range on
+        # the date of birth that the planner can estimate (and no arithmetic per row).
+        day = event.value
+        return qs.filter(
+            child__date_of_birth__lte=day, child__date_of_birth__gt=years_before(day, 18)
+        )
+    return qs.filter(age__gte=0, age__lte=17)
 
 
 # --- episodes as subqueries ----------------------------------------------------------------
