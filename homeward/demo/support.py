@@ -73,7 +73,7 @@ CARERS: list[tuple[str, str, str, list[str], bool, str, dict[str, Any]]] = [
      Stage.ENQUIRY, {}),
 ]  # fmt: skip
 
-PIPELINE = [
+PIPELINE: list[str] = [
     Stage.ENQUIRY, Stage.INFORMATION_VISIT, Stage.APPLICATION, Stage.TRAINING,
     Stage.HOME_STUDY, Stage.PANEL, Stage.APPROVED,
 ]  # fmt: skip
@@ -163,7 +163,7 @@ def referrals_demo(users: dict[str, User], agencies: dict[str, Agency]) -> int:
     ).select_related("child")
     # what the NGO has done with each referral by the time the demo starts
     answers = ["accepted", "in_progress", "completed", "sent", "sent", "overdue"]
-    referrals = []
+    referrals: list[Referral] = []
     for answer, case in zip(answers, open_cases.order_by("id"), strict=False):
         consent = cases.consent_record(
             actor=anna, child=case.child, kind="sharing", given_by=giver(case.child),
