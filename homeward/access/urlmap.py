@@ -122,6 +122,10 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "services:notification_read": AUTHENTICATED,
     # indicators
     "indicators:indicator_page": Perm.REPORT_VIEW,
+    "indicators:dashboard": Perm.REPORT_VIEW,
+    # the records behind a dashboard figure: the reader's own scope (the view also wants
+    # REPORT_VIEW)
+    "indicators:records": Perm.CHILD_VIEW,
     # census imports
     "imports:job_list": Perm.IMPORT_RUN,
     "imports:job_detail": Perm.IMPORT_RUN,
@@ -267,6 +271,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "api:notification_read": AUTHENTICATED,
     "api:indicator_list": Perm.REPORT_VIEW,
     "api:indicator_detail": Perm.REPORT_VIEW,
+    "api:indicator_series": Perm.REPORT_VIEW,
     "api:population_import": Perm.LOCATION_MANAGE,
     "api:import_list": Perm.IMPORT_RUN,
     "api:import_detail": Perm.IMPORT_RUN,
@@ -308,6 +313,7 @@ NAVIGATION: list[tuple[str, Promise]] = [
     ("matching:proposal_list", _("Matching")),
     ("services:provider_list", _("Services")),
     ("indicators:indicator_page", _("Indicators")),
+    ("indicators:dashboard", _("Dashboards")),
     ("imports:job_list", _("Imports")),
     ("access:break_glass", _("Emergency access")),
     ("audit:event_list", _("Audit trail")),

@@ -142,7 +142,7 @@ def series(
     ]
 
 
-def _typed(value: str) -> Any:
+def typed(value: str) -> Any:
     return {"True": True, "False": False}.get(value, value)
 
 
@@ -175,5 +175,5 @@ def counted_children(
         if value == "":
             rows = rows.filter(**{f"{fields[name]}__isnull": True})
         else:
-            rows = rows.filter(**{fields[name]: _typed(value)})
+            rows = rows.filter(**{fields[name]: typed(value)})
     return rows.order_by().values(child)
