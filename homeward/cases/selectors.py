@@ -108,6 +108,8 @@ def my_work(user: User) -> MyWork:
     tasks = (
         Task.objects.filter(assigned_to=user, completed_at__isnull=True)
         .select_related("case", "case__child")
+        # What the task list shows: up to 300 rows, without each case's and child's record.
+        .only("uuid", "kind", "title", "due_at", "case__uuid", "case__child__case_number")
         .order_by("due_at")
     )
     cases = cases_for_user(user).filter(status__in=OPEN_STATUSES)

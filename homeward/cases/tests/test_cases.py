@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import login
 from homeward.cases import actions
-from homeward.cases.models import Case, CaseEvent, CaseStatus, Task
+from homeward.cases.models import Case, CaseEvent, CaseEventType, CaseStatus, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,7 @@ def test_my_work_lists_overdue_and_coming_tasks_with_bounded_queries(cast, regis
     with CaptureQueriesContext(connection) as many:
         page = client.get("/cases/my-work/")
     assert len(page.context["work"].overdue) == 9
+    assert other.case_number in page.content.decode()
     assert len(many) == len(few)
 
 
@@ -271,3 +272,14 @@ def test_the_case_page_needs_as_many_queries_with_many_events_as_with_few(cast, 
         page = client.get(f"/cases/{case.uuid}/")
     assert page.content.decode().count("Звонок 19") == 1
     assert len(many) == len(few)
+
+
+def test_the_chronology_names_each_event_as_its_choice_label(cast, case):
+    client = login(cast.case_manager_a)
+    actions.case_set_risk(actor=cast.case_manager_a, case=case, risk_level="high", version=1)
+    for kind in CaseEventType.values:
+        event = CaseEvent(case=case, type=kind)
+        assert event.type_label == event.get_type_display()
+    assert CaseEvent(case=case, type="gone").type_label == "gone"
+    page = client.get(f"/cases/{case.uuid}/").content.decode()
+    assert str(CaseEventType.RISK_SET.label) in page
