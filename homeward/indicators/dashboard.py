@@ -179,7 +179,7 @@ class Names:
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 56, 28, 12, 36
 
 
 def line_chart(points: list[dict[str, Any]], kind: str) -> dict[str, Any]:
