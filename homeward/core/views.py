@@ -12,6 +12,8 @@ from homeward.access.permissions import Perm, has_perm
 def home(request: HttpRequest) -> HttpResponse:
     if has_perm(request.user, Perm.CASE_WORK):
         return redirect("cases:my_work")
+    if has_perm(request.user, Perm.CARER_MANAGE):
+        return redirect("carers:dashboard")
     if has_perm(request.user, Perm.CHILD_VIEW):
         return redirect("registry:child_list")
     if has_perm(request.user, Perm.REPORT_VIEW):

@@ -66,3 +66,21 @@ def test_public_urls_are_few():
         "healthz",
         "set_language",
     ]
+
+
+def test_each_role_starts_where_its_work_is(cast):
+    from conftest import login, make_user
+    from homeward.access.roles import Role
+
+    foster_worker = make_user("fcw_start", cast.agency_a, Role.FOSTER_CARE_WORKER)
+    starts = {
+        cast.case_manager_a: "/cases/my-work/",
+        cast.supervisor_a: "/cases/my-work/",
+        foster_worker: "/carers/dashboard/",
+        cast.working_group: "/children/",
+        cast.institution_staff: "/children/",
+        cast.analyst: "/indicators/",
+    }
+    for user, start in starts.items():
+        assert login(user).get("/")["Location"] == start, user.username
+    assert login(cast.admin).get("/").status_code == 200
