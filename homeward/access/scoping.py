@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -67,6 +68,22 @@ def _active_shares() -> QuerySet[Any]:
         revoked_at__isnull=True,
         consent__withdrawn_on__isnull=True,
     )
+
+
+def _with_rows(querysets: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
+    """The querysets that have rows, asked in one round trip (SELECT EXISTS(…), EXISTS(…))."""
+    if not querysets:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        sql, query_params = queryset.query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # parts: compiled ORM SQL
+        flags = cursor.fetchone()
+    return [queryset for queryset, flag in zip(querysets, flags, strict=True) if flag]
 
 
 def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
@@ -129,7 +146,7 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
         extras.append(
             BreakGlass.objects.filter(user=member, expires_at__gt=timezone.now()).values("child_id")
         )
-    sources += [extra for extra in extras if extra.exists()]
+    sources += _with_rows(extras)
     if len(sources) == 1:
         q |= Q(pk__in=sources[0])
     elif sources:
