@@ -75,6 +75,28 @@ def test_fc2_counts_children_in_care_on_d_aged_0_to_17(cast, kid, put):
     assert result.value == pytest.approx(1.5)
 
 
+@pytest.mark.parametrize(
+    ("reference", "counted"),
+    [
+        ("2026-02-28", 1),  # born 2008-02-29: still 17; born 2008-02-28: 18 that day
+        ("2026-03-01", 0),  # both 18, the others older
+        ("2024-02-29", 3),  # a leap D: born 2006-03-01 is 17, 2006-02-28 is 18; 2008: 16
+    ],
+)
+def test_stock_ages_around_29_february(kid, put, reference, counted):
+    # Stocks filter ages on D by the date of birth; it must agree with the whole-year age.
+    put(kid(born="2008-02-29"), "foster", "2020-01-01")
+    put(kid(born="2008-02-28"), "foster", "2020-01-01")
+    put(kid(born="2006-03-01"), "foster", "2020-01-01")
+    put(kid(born="2006-02-28"), "foster", "2020-01-01")
+    on = day(reference)
+    by_age = {
+        row.group["age_band"]: row.numerator for row in compute("FC2", on, by=["age_band"]).rows
+    }
+    assert compute("FC2", on).numerator == counted
+    assert sum(by_age.values()) == counted
+
+
 def test_fc1_entries_a_one_day_gap_continues_the_episode(cast, kid, put):
     one = kid()
     put(one, "institution", "2024-06-01", "2025-03-01", "other_formal_care")
