@@ -26,6 +26,8 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py geo_load
 	$(DEMO_ENV) $(PY) manage.py demo_load
+	$(DEMO_ENV) $(PY) manage.py referrals_escalate
+	$(DEMO_ENV) $(PY) manage.py carers_expiry_tasks
 	@echo "Homeward is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
 	$(DEMO_ENV) sh -c '$(PY) manage.py db_worker & worker=$$!; \
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

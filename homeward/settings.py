@@ -356,6 +356,8 @@ CARER_MIN_TRAINING_HOURS = int(os.environ.get("CARER_MIN_TRAINING_HOURS", 40))
 CARER_APPROVAL_VALID_DAYS = int(os.environ.get("CARER_APPROVAL_VALID_DAYS", 365))
 CARER_EXPIRY_NOTICE_DAYS = int(os.environ.get("CARER_EXPIRY_NOTICE_DAYS", 60))
 CARER_HOME_STUDY_TEMPLATE = "foster_home_study"
+# Assessment forms that are not started on a child's case (they belong to carer households).
+NON_CASE_TEMPLATES = frozenset({CARER_HOME_STUDY_TEMPLATE})
 # Matching (DOMAIN §5): default weights of the criteria (a region may set its own), the
 # distance at which closeness counts half, the languages assumed for a child whose languages
 # are not recorded (by country), and the batch solver: up to MATCHING_EXACT_PAIRS feasible
@@ -386,6 +388,13 @@ EMAIL_BACKEND = os.environ.get(
     if HOMEWARD_ENV != "production"
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# The mail server for notices (referral escalations): see README's configuration table.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -110,6 +111,8 @@ def assessment_start(*, actor: User, case: Case, template: AssessmentTemplate) -
     latest = AssessmentTemplate.objects.filter(code=template.code).order_by("-version").first()
     if latest is None or latest.pk != template.pk or not latest.is_active:
         raise ValidationError({"template": _("This form is not in use any more.")})
+    if template.code in settings.NON_CASE_TEMPLATES:
+        raise ValidationError({"template": _("This form is not made on a child's case.")})
     open_ones = Assessment.objects.filter(case=case, template__code=template.code)
     if open_ones.filter(status__in=EDITABLE).exists():
         raise ValidationError(

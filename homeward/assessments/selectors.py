@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -37,6 +38,12 @@ def latest_versions() -> list[AssessmentTemplate]:
 def current_templates() -> list[AssessmentTemplate]:
     """The forms offered for new assessments: each code's highest version, if it is in use."""
     return [template for template in latest_versions() if template.is_active]
+
+
+def case_templates() -> list[AssessmentTemplate]:
+    """The forms a case worker may start on a child's case: the foster home study belongs to
+    a carer household, not to a case."""
+    return [t for t in current_templates() if t.code not in settings.NON_CASE_TEMPLATES]
 
 
 def template_current(code: str) -> AssessmentTemplate:

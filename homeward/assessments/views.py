@@ -58,7 +58,7 @@ def _can_start(request: HttpRequest, case_status: str) -> bool:
 
 def assessment_start(request: HttpRequest, case_uuid: str) -> HttpResponse:
     case = case_get(request.user, case_uuid)
-    templates = selectors.current_templates()
+    templates = selectors.case_templates()
     form = StartForm(request.POST or None, templates=templates)
     if request.method == "POST" and form.is_valid():
         template = next(t for t in templates if t.code == form.cleaned_data["template"])

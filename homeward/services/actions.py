@@ -249,7 +249,7 @@ def _schedule_escalation(referral: Referral) -> None:
     """Ask the task worker to check the referral when its deadline passes.
 
     Only backends that can run a task later do this; elsewhere the ``referrals_escalate``
-    command (run by cron or the demo worker) finds overdue referrals on its sweep.
+    command (run by cron: docs/admin-guide.md, and once by `make demo`) finds overdue ones.
     """
     from django_tasks import default_task_backend
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import login
 from homeward.assessments import actions
 from homeward.assessments.loader import assessments_load
 from homeward.assessments.models import Assessment, AssessmentStatus, AssessmentTemplate
@@ -118,6 +119,19 @@ def test_a_form_withdrawn_from_use_is_not_offered(cast, case, shipped):
     assert "family_needs" not in {t.code for t in current_templates()}
     with pytest.raises(ValidationError, match="not in use"):
         start(case, shipped["family_needs"], cast.case_manager_a)
+
+
+def test_the_foster_home_study_is_not_offered_or_started_on_a_case(cast, case, shipped):
+    from homeward.assessments.selectors import case_templates
+    from homeward.carers.actions import home_study_template
+
+    home_study = home_study_template()
+    assert home_study.code not in {t.code for t in case_templates()}
+    assert "family_needs" in {t.code for t in case_templates()}
+    with pytest.raises(ValidationError, match="not made on a child's case"):
+        start(case, home_study, cast.case_manager_a)
+    page = login(cast.case_manager_a).get(f"/assessments/cases/{case.uuid}/new/")
+    assert home_study.display_title not in page.content.decode()
 
 
 def test_draft_then_submission_sets_the_case_risk_and_records_the_chronology(cast, case, shipped):
