@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from homeward.care.models import CareType
 from homeward.core.models import Sex
 from homeward.geo.models import Location
+from homeward.indicators import catalogue
 from homeward.indicators.api import needs_suppression, present
-from homeward.indicators.engine import DIMENSIONS, INDICATORS, compute, period_ending
+from homeward.indicators.engine import DIMENSIONS, INDICATORS, period_ending
 from homeward.registry import selectors
 from homeward.registry.forms import ChildFilterForm
 from homeward.registry.models import LegalStatus
@@ -178,19 +179,21 @@ class IndicatorParams:
     day: datetime.date
     area: Location | None
     by: str  # one dimension or ""
+    baseline: datetime.date | None = None  # for the changes against a baseline date
 
 
 def indicator_params(data: Mapping[str, Any]) -> IndicatorParams:
     """The indicator page's choices, checked by the page's own form."""
-    from homeward.indicators.views import IndicatorForm
+    from homeward.indicators.views import CatalogueForm
 
-    fields = {k: v for k, v in data.items() if k in ("indicator", "date", "area", "by")}
-    form = IndicatorForm(fields)
+    names = ("indicator", "date", "area", "by", "baseline")
+    form = CatalogueForm({k: v for k, v in data.items() if k in names})
     if not form.is_valid():
         raise form_errors(form)
     cleaned = form.cleaned_data
-    by = cleaned["by"] if cleaned["by"] in DIMENSIONS else ""
-    return IndicatorParams(cleaned["indicator"], cleaned["date"], cleaned["area"], by)
+    ident = cleaned["indicator"]
+    by = cleaned["by"] if cleaned["by"] in catalogue.dimensions(ident) else ""
+    return IndicatorParams(ident, cleaned["date"], cleaned["area"], by, cleaned["baseline"])
 
 
 def standard_params(data: Mapping[str, Any]) -> IndicatorParams:
@@ -199,7 +202,7 @@ def standard_params(data: Mapping[str, Any]) -> IndicatorParams:
 
 
 def _dimension_labels() -> dict[str, str]:
-    from homeward.indicators.views import DIMENSION_LABELS
+    from homeward.indicators.dashboard import DIMENSION_LABELS
 
     return {k: str(v) for k, v in DIMENSION_LABELS.items()}
 
@@ -225,7 +228,9 @@ def _value(value: float | None) -> float | str:
 def indicator_table(user: Any, params: IndicatorParams, name: str = "") -> Table:
     """One indicator on one date and area, whole and by one breakdown, as its page shows it."""
     dims = [params.by] if params.by else []
-    result = compute(params.indicator, params.day, params.area, dims)
+    result = catalogue.compute(
+        params.indicator, params.day, params.area, dims, baseline=params.baseline
+    )
     suppress = needs_suppression(user)
     shown = present(result, suppress)
     labels = _dimension_labels()

@@ -105,7 +105,6 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
         result["rows"] = _bars(result["rows"])
         result["shown_value"] = format_value(result["kind"], result["value"])
         result["dimension"] = ALL_DIMENSION_LABELS.get(data["by"], "") if dims else ""
-        result["exportable"] = ident in INDICATORS
     elif not request.GET:
         form = CatalogueForm(initial=initial)
     return render(request, "indicators/indicator.html", {"form": form, "result": result})

@@ -262,6 +262,18 @@ def test_indicator_csv_for_an_analyst_is_suppressed(cast, in_care):
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 2
 
 
+def test_an_operational_indicator_exports_like_the_others(cast, in_care):
+    query = {"indicator": "RES", "date": "2025-12-31", "area": in_care.code, "format": "csv"}
+    response = login(cast.supervisor_a).get("/exports/indicator/", query)
+    assert response.status_code == 200
+    table = rows_of(response)
+    assert table[1][:3] == ["RES", "2025-12-31", in_care.code]
+    page = login(cast.supervisor_a).get(
+        "/indicators/", {k: v for k, v in query.items() if k != "format"}
+    )
+    assert b"/exports/indicator/?" in page.content
+
+
 def test_indicator_xlsx_and_pdf_carry_the_definition_and_date(cast, in_care):
     from openpyxl import load_workbook
 
