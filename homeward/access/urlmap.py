@@ -58,6 +58,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "cases:my_work": Perm.CASE_WORK,
     "cases:my_team": Perm.TEAM_VIEW,
     "cases:case_detail": Perm.CHILD_VIEW,
+    "cases:case_chronology": Perm.CHILD_VIEW,
     "cases:case_move": Perm.CASE_WORK,
     "cases:case_risk": Perm.CASE_WORK,
     "cases:case_note_add": Perm.CASE_WORK,

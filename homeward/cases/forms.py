@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Agency, User, WorkingGroup
-from homeward.cases.models import Case, CaseStatus, ConsentGiver, ConsentKind, NoteKind, RiskLevel
+from homeward.cases.models import (
+    Case,
+    CaseEventType,
+    CaseStatus,
+    ConsentGiver,
+    ConsentKind,
+    NoteKind,
+    RiskLevel,
+)
 from homeward.core.forms import StyledFormMixin, VersionField
 from homeward.registry.forms import DATE_WIDGET
 
@@ -174,3 +182,12 @@ class ConferenceForm(StyledFormMixin, forms.Form):
             "agencies": list(self.cleaned_data["agencies"]),
             "action_items": self.cleaned_data["action_items"],
         }
+
+
+class ChronologyFilter(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Event"),
+        required=False,
+        choices=[("", _("All events")), *CaseEventType.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("team/", views.my_team, name="my_team"),
     path("<uuid:case_uuid>/", views.case_detail, name="case_detail"),
+    path("<uuid:case_uuid>/chronology/", views.case_chronology, name="case_chronology"),
     path("<uuid:case_uuid>/move/", views.case_move, name="case_move"),
     path("<uuid:case_uuid>/risk/", views.case_risk, name="case_risk"),
     path("<uuid:case_uuid>/notes/new/", views.case_note_add, name="case_note_add"),

@@ -17,6 +17,7 @@ from homeward.audit.models import AuditAction
 from homeward.cases import actions, selectors
 from homeward.cases.forms import (
     AttachmentForm,
+    ChronologyFilter,
     ConferenceForm,
     ConsentForm,
     DecisionForm,
@@ -30,6 +31,7 @@ from homeward.cases.forms import (
 from homeward.cases.models import Case, CaseStatus
 from homeward.cases.pipeline import allowed_moves
 from homeward.core.forms import add_action_errors
+from homeward.core.paging import paginate, query_without_page
 from homeward.core.requests import actor_of
 from homeward.plans.selectors import plans_of
 from homeward.registry.selectors import child_get
@@ -94,7 +96,7 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         "moves": [(s, CaseStatus(s).label) for s in allowed_moves(case.status)],
         "tasks": selectors.open_tasks(case),
         "notes": selectors.case_notes(case)[:50],
-        "events": selectors.case_chronology(case)[:200],
+        "events": selectors.case_chronology(case)[:CHRONOLOGY_ON_CASE_PAGE],
         "plans": plans_of(case),
         "attachments": case.attachments.select_related("uploaded_by"),
         "conferences": case.conferences.prefetch_related("agencies")[:20],
@@ -105,6 +107,29 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         and case.closure_requested_by_id not in (None, user.pk),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+# The case page shows the latest events; the whole chronology has its own page.
+CHRONOLOGY_ON_CASE_PAGE = 20
+
+
+def case_chronology(request: HttpRequest, case_uuid: str) -> HttpResponse:
+    """Every event of the case, newest first, a hundred to a page, of one type if asked."""
+    case = selectors.case_get(request.user, case_uuid)
+    form = ChronologyFilter(request.GET or None)
+    events = selectors.case_chronology(case)
+    if form.is_valid() and form.cleaned_data["type"]:
+        events = events.filter(type=form.cleaned_data["type"])
+    return render(
+        request,
+        "cases/case_chronology.html",
+        {
+            "case": case,
+            "form": form,
+            "page": paginate(request, events, per_page=100),
+            "query": query_without_page(request),
+        },
+    )
 
 
 def _back(case: Case) -> HttpResponse:

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 WEB = [
     ("profile", "get", "/children/{id}/"),
     ("case page", "get", "/cases/{case}/"),
+    ("chronology", "get", "/cases/{case}/chronology/"),
     ("assessments", "get", "/assessments/cases/{case}/"),
     ("refer", "get", "/services/cases/{case}/refer/"),
     ("matches", "get", "/matching/children/{id}/"),
@@ -52,6 +53,7 @@ READ_ONLY = {
     "api consents": (FORBIDDEN, FORBIDDEN),
     # a share opens the case as it stands (plan, notes, assessments) to read, not to act on
     "case page": (OK, NOT_FOUND),
+    "chronology": (OK, NOT_FOUND),
     "assessments": (OK, NOT_FOUND),
     "refer": (FORBIDDEN, FORBIDDEN),
     "matches": (FORBIDDEN, FORBIDDEN),

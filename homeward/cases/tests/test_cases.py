@@ -283,3 +283,29 @@ def test_the_chronology_names_each_event_as_its_choice_label(cast, case):
     assert CaseEvent(case=case, type="gone").type_label == "gone"
     page = client.get(f"/cases/{case.uuid}/").content.decode()
     assert str(CaseEventType.RISK_SET.label) in page
+
+
+def test_the_case_page_shows_the_latest_events_and_links_to_the_whole_chronology(
+    cast, register_child
+):
+    client = login(cast.case_manager_a)
+    case = register_child().case
+    for index in range(30):
+        actions.note_add(
+            actor=cast.case_manager_a,
+            case=case,
+            kind="call",
+            happened_on=datetime.date(2025, 1, 1),
+            participants="",
+            text=f"Звонок {index}",
+        )
+    page = client.get(f"/cases/{case.uuid}/")
+    assert len(page.context["events"]) == 20
+    assert f"/cases/{case.uuid}/chronology/" in page.content.decode()
+    whole = client.get(f"/cases/{case.uuid}/chronology/")
+    assert whole.status_code == 200
+    assert whole.context["page"].paginator.count == 31  # opened, and 30 notes
+    opened = client.get(f"/cases/{case.uuid}/chronology/", {"type": "opened"})
+    assert [e.type for e in opened.context["page"]] == ["opened"]
+    outsider = login(cast.case_manager_b).get(f"/cases/{case.uuid}/chronology/")
+    assert outsider.status_code == 404
