@@ -56,6 +56,7 @@ URL_PERMISSIONS: dict[str, Declaration] = {
     "institutions:resident_discharge": Perm.RESIDENT_MANAGE,
     # cases
     "cases:my_work": Perm.CASE_WORK,
+    "cases:task_list": Perm.CASE_WORK,
     "cases:my_team": Perm.TEAM_VIEW,
     "cases:case_detail": Perm.CHILD_VIEW,
     "cases:case_chronology": Perm.CHILD_VIEW,

@@ -94,6 +94,19 @@ def open_tasks(case: Case) -> QuerySet[Task]:
     return case.tasks.filter(completed_at__isnull=True).select_related("assigned_to")
 
 
+# How many rows each list of "My work" shows; the rest are on the task pages.
+MY_WORK_ROWS = 25
+
+
+class TaskGroup:
+    """The task lists of "My work" and of the task pages."""
+
+    OVERDUE = "overdue"
+    COMING = "coming"
+    APPROVALS = "approvals"
+    ALL = (OVERDUE, COMING, APPROVALS)
+
+
 @dataclass(frozen=True)
 class MyWork:
     overdue: list[Task]
@@ -101,30 +114,52 @@ class MyWork:
     reviews: list[Case]
     approvals: list[Task]
     cases: int
+    counts: dict[str, int]
+
+
+def _open_tasks_of(user: User) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(assigned_to=user, completed_at__isnull=True)
+        .select_related("case", "case__child")
+        # What a task list shows, without each case's and child's whole record.
+        .only("uuid", "kind", "title", "due_at", "case__uuid", "case__child__case_number")
+        .order_by("due_at")
+    )
+
+
+def _group_filter(group: str, now: datetime.datetime) -> Q:
+    if group == TaskGroup.APPROVALS:
+        return Q(kind=TaskKind.APPROVAL)
+    due = Q(due_at__lt=now) if group == TaskGroup.OVERDUE else Q(due_at__gte=now)
+    return due & ~Q(kind=TaskKind.APPROVAL)
+
+
+def tasks_of(user: User, group: str) -> QuerySet[Task]:
+    """One of the user's open task lists, soonest due first."""
+    return _open_tasks_of(user).filter(_group_filter(group, timezone.now()))
 
 
 def my_work(user: User) -> MyWork:
     now = timezone.now()
-    tasks = (
-        Task.objects.filter(assigned_to=user, completed_at__isnull=True)
-        .select_related("case", "case__child")
-        # What the task list shows: up to 300 rows, without each case's and child's record.
-        .only("uuid", "kind", "title", "due_at", "case__uuid", "case__child__case_number")
-        .order_by("due_at")
+    tasks = _open_tasks_of(user)
+    counts = Task.objects.filter(assigned_to=user, completed_at__isnull=True).aggregate(
+        **{group: Count("pk", filter=_group_filter(group, now)) for group in TaskGroup.ALL}
     )
     cases = cases_for_user(user).filter(status__in=OPEN_STATUSES)
     mine = cases.filter(Q(case_manager=user) | Q(supervisor=user))
     horizon = timezone.localdate() + datetime.timedelta(days=30)
+    rows = MY_WORK_ROWS
     return MyWork(
-        overdue=list(tasks.filter(due_at__lt=now).exclude(kind=TaskKind.APPROVAL)[:100]),
-        due_soon=list(tasks.filter(due_at__gte=now).exclude(kind=TaskKind.APPROVAL)[:100]),
+        overdue=list(tasks.filter(_group_filter(TaskGroup.OVERDUE, now))[:rows]),
+        due_soon=list(tasks.filter(_group_filter(TaskGroup.COMING, now))[:rows]),
         reviews=list(
             mine.filter(next_review_on__lte=horizon)
             .select_related("child")
-            .order_by("next_review_on")[:100]
+            .order_by("next_review_on")[:rows]
         ),
-        approvals=list(tasks.filter(kind=TaskKind.APPROVAL)[:100]),
+        approvals=list(tasks.filter(_group_filter(TaskGroup.APPROVALS, now))[:rows]),
         cases=mine.count(),
+        counts=counts,
     )
 
 

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
+    path("my-work/<slug:group>/", views.task_list, name="task_list"),
     path("team/", views.my_team, name="my_team"),
     path("<uuid:case_uuid>/", views.case_detail, name="case_detail"),
     path("<uuid:case_uuid>/chronology/", views.case_chronology, name="case_chronology"),

@@ -309,3 +309,29 @@ def test_the_case_page_shows_the_latest_events_and_links_to_the_whole_chronology
     assert [e.type for e in opened.context["page"]] == ["opened"]
     outsider = login(cast.case_manager_b).get(f"/cases/{case.uuid}/chronology/")
     assert outsider.status_code == 404
+
+
+def test_my_work_counts_every_task_and_pages_the_rest(cast, register_child, settings):
+    from homeward.cases.selectors import MY_WORK_ROWS
+
+    client = login(cast.case_manager_a)
+    case = register_child().case
+    overdue = MY_WORK_ROWS + 5
+    for index in range(overdue):
+        Task.objects.create(
+            case=case,
+            assigned_to=cast.case_manager_a,
+            kind="review",
+            title=f"Задача {index}",
+            due_at=timezone.now() - datetime.timedelta(days=index + 1),
+        )
+    page = client.get("/cases/my-work/")
+    work = page.context["work"]
+    assert len(work.overdue) == MY_WORK_ROWS
+    assert work.counts["overdue"] == overdue
+    assert f"All {overdue} tasks" in page.content.decode()
+    listed = client.get("/cases/my-work/overdue/")
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == overdue
+    assert client.get("/cases/my-work/elsewhere/").status_code == 404
+    assert login(cast.analyst).get("/cases/my-work/overdue/").status_code == 403
