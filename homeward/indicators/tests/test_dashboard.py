@@ -189,3 +189,23 @@ def test_the_indicator_api_serves_the_operational_indicators(cast, data):
     assert api.get("/indicators/CASELOAD", by="service_type").status_code == 422
     listing = api.get("/indicators").json()
     assert {"RES", "RESCHG", "CASELOAD"} <= {i["id"] for i in listing}
+
+
+@pytest.mark.parametrize("language", ["ru", "bg"])
+def test_chart_coordinates_keep_a_decimal_point_in_languages_with_a_decimal_comma(
+    cast, data, language
+):
+    import re
+
+    client = login(cast.supervisor_a)
+    client.cookies["django_language"] = language
+    html = client.get(
+        "/indicators/dashboard/", {"date": D, "indicator": "RES", "by": "institution"}
+    ).content.decode()
+    assert f'lang="{language}"' in html
+    svg = "".join(re.findall(r"<svg.*?</svg>", html, flags=re.S))
+    assert "<polyline" in svg
+    assert not re.search(r' (?:x|y|x1|x2|y1|y2|cx|cy|width|height|viewBox)="[^"]*\d,\d', svg)
+    number = r"\d+(?:\.\d+)?"
+    for points in re.findall(r'points="([^"]*)"', svg):
+        assert re.fullmatch(rf"{number},{number}(?: {number},{number})*", points.strip()), points
