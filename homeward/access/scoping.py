@@ -96,7 +96,7 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
     one. Sources that are usually empty (assignments, shares, emergency access) are asked
     first with one indexed EXISTS each and left out when empty. An agency subtree becomes
     ``agency_id IN (literal ids)``, so the planner knows from its statistics how many
-    children the subtree holds.
+    children the subtree holds; a subtree holding every agency is no filter at all.
     """
     from homeward.access.models import BreakGlass
     from homeward.accounts.models import Agency
@@ -104,6 +104,8 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
     from homeward.institutions.models import Residence
 
     q = NOTHING
+    agencies: list[tuple[int, str]] | None = None
+    everything = False
     sources: list[QuerySet[Any]] = []  # the role's own children
     extras: list[QuerySet[Any]] = []  # rarely any rows: kept only when they have some
     shared_agencies: list[int] = []
@@ -128,14 +130,23 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
             )
         elif role in {Role.SUPERVISOR, Role.FOSTER_CARE_WORKER}:
             path = membership.agency.path
-            subtree = Agency.objects.filter(Q(path=path) | Q(path__startswith=path + "/"))
-            q |= Q(agency_id__in=list(subtree.values_list("pk", flat=True)))
+            if agencies is None:
+                agencies = list(Agency.objects.values_list("pk", "path"))
+            subtree = [pk for pk, p in agencies if p == path or p.startswith(path + "/")]
+            if len(subtree) == len(agencies):
+                # Every agency: every child (a child always has an agency). No filter,
+                # where a list of every agency's id would have the planner read a
+                # bitmap of the whole table for each search and count.
+                everything = True
+            q |= Q(agency_id__in=subtree)
         elif role == Role.INSTITUTION_STAFF and membership.institution_id:
             sources.append(
                 Residence.objects.filter(
                     institution_id=membership.institution_id, left_on__isnull=True
                 ).values("child_id")
             )
+    if everything:
+        return Q(pk__isnull=False)
     if include_shared and shared_agencies:
         extras.append(
             _active_shares()
