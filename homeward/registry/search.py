@@ -67,11 +67,16 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def word_score(query_word: str, stored_words: list[str]) -> float:
+    """100 for the word itself, 99 for a word it begins (a name typed in part), else the
+    closeness of the nearest word: an exact name ranks before a longer one it begins."""
     best = 0.0
     for stored in stored_words:
-        if len(query_word) >= 2 and stored.startswith(query_word):
+        if stored == query_word:
             return 100.0
-        best = max(best, fuzz.ratio(query_word, stored))
+        if len(query_word) >= 2 and stored.startswith(query_word):
+            best = max(best, 99.0)
+        else:
+            best = max(best, fuzz.ratio(query_word, stored))
     return best
 
 
