@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.assessments.actions import template_load
@@ -58,6 +57,7 @@ from homeward.carers.selectors import (
 )
 from homeward.cases.actions import task_open
 from homeward.cases.models import Task, TaskKind
+from homeward.core.actions import check_fields, short_date
 from homeward.core.errors import check_version
 from homeward.geo.models import Level, Location
 from homeward.registry.models import FunctionalDomain
@@ -107,18 +107,6 @@ TERMS_FIELDS = frozenset(
     }
 )
 VISIT_FIELDS = frozenset({"visited_on", "kind", "visitor", "notes"})
-
-
-def _check_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError(
-            {name: _("This field cannot be set here.") for name in sorted(unknown)}
-        )
-
-
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _not_future(field: str, day: datetime.date | None, errors: dict[str, Any]) -> None:
@@ -255,7 +243,7 @@ def matching_rows_rebuild(batch_size: int = 2000) -> int:
 @transaction.atomic
 def carer_enquiry(*, actor: User, agency: Agency, data: dict[str, Any]) -> CarerHousehold:
     """A new enquiry: the household enters the pipeline at its first step."""
-    _check_fields(data, HOUSEHOLD_FIELDS)
+    check_fields(data, HOUSEHOLD_FIELDS)
     values = dict(data)
     values.setdefault("enquiry_on", timezone.localdate())
     values["worker"] = values.get("worker") or actor
@@ -274,7 +262,7 @@ def carer_enquiry(*, actor: User, agency: Agency, data: dict[str, Any]) -> Carer
 def carer_update(
     *, actor: User, household: CarerHousehold, data: dict[str, Any], version: int | None
 ) -> CarerHousehold:
-    _check_fields(data, HOUSEHOLD_FIELDS)
+    check_fields(data, HOUSEHOLD_FIELDS)
     locked = _lock(household, version)
     before = snapshot(locked)
     for name, value in data.items():
@@ -291,7 +279,7 @@ def carer_update(
 
 @transaction.atomic
 def member_add(*, actor: User, household: CarerHousehold, data: dict[str, Any]) -> CarerMember:
-    _check_fields(data, MEMBER_FIELDS)
+    check_fields(data, MEMBER_FIELDS)
     member = CarerMember(household=household, **data)
     if (
         member.role == MemberRole.MAIN_CARER
@@ -319,7 +307,7 @@ def _member_of(household: CarerHousehold, member: CarerMember | None) -> None:
 def check_record(*, actor: User, household: CarerHousehold, data: dict[str, Any]) -> Check:
     """A check (references, health, criminal record, home safety). A newer check of the same
     kind for the same person replaces the older one, and closes its expiry task."""
-    _check_fields(data, CHECK_FIELDS)
+    check_fields(data, CHECK_FIELDS)
     check = Check(household=household, recorded_by=actor, **data)
     _member_of(household, check.member)
     errors: dict[str, Any] = {}
@@ -359,7 +347,7 @@ def check_record(*, actor: User, household: CarerHousehold, data: dict[str, Any]
 def document_record(
     *, actor: User, household: CarerHousehold, data: dict[str, Any]
 ) -> CarerDocument:
-    _check_fields(data, DOCUMENT_FIELDS)
+    check_fields(data, DOCUMENT_FIELDS)
     document = CarerDocument(household=household, recorded_by=actor, **data)
     _member_of(household, document.member)
     errors: dict[str, Any] = {}
@@ -387,7 +375,7 @@ def document_record(
 
 @transaction.atomic
 def course_create(*, actor: User, data: dict[str, Any]) -> TrainingCourse:
-    _check_fields(data, frozenset({"name", "topics", "hours", "is_active"}))
+    check_fields(data, frozenset({"name", "topics", "hours", "is_active"}))
     course = TrainingCourse(**data)
     topics = course.topics
     if not isinstance(topics, list) or any(t not in TrainingTopic.values for t in topics):
@@ -583,7 +571,7 @@ def carer_move(
             raise ValidationError(
                 {
                     "to": _("The approval lapsed on %(date)s: hold the annual review first.")
-                    % {"date": _date(expires) if expires else "—"}
+                    % {"date": short_date(expires) if expires else "—"}
                 }
             )
         _refuse_if_blocked(locked)
@@ -609,7 +597,7 @@ def carer_move(
 def _terms_build(
     household: CarerHousehold, actor: User, decided_on: datetime.date, data: dict[str, Any]
 ) -> ApprovalTerms:
-    _check_fields(data, TERMS_FIELDS)
+    check_fields(data, TERMS_FIELDS)
     values = dict(data)
     sexes = values.pop("sexes", None)
     errors: dict[str, Any] = {}
@@ -728,7 +716,7 @@ def terms_set(
 
 @transaction.atomic
 def visit_record(*, actor: User, household: CarerHousehold, data: dict[str, Any]) -> SupportVisit:
-    _check_fields(data, VISIT_FIELDS)
+    check_fields(data, VISIT_FIELDS)
     if household.stage not in {Stage.APPROVED, Stage.ON_HOLD}:
         raise ValidationError(_("Support visits are recorded for approved carers."))
     visit = SupportVisit(household=household, recorded_by=actor, **data)
@@ -866,7 +854,7 @@ def expiry_tasks(*, today: datetime.date | None = None) -> int:
             assigned_to=household.worker,
             kind=TaskKind.REVIEW,
             title=_("Annual review of %(name)s: the approval ends on %(date)s")
-            % {"name": household.name, "date": _date(expires)},
+            % {"name": household.name, "date": short_date(expires)},
             due_at=_at_five(expires),
             source=f"carer-approval:{household.uuid}:{expires.isoformat()}",
         )
@@ -896,7 +884,11 @@ def expiry_tasks(*, today: datetime.date | None = None) -> int:
                 assigned_to=record.household.worker,
                 kind=TaskKind.DEADLINE,
                 title=_("Renew “%(what)s” of %(name)s: valid until %(date)s")
-                % {"what": what, "name": record.household.name, "date": _date(record.expires_on)},
+                % {
+                    "what": what,
+                    "name": record.household.name,
+                    "date": short_date(record.expires_on),
+                },
                 due_at=_at_five(record.expires_on),
                 source=f"{prefix}:{record.uuid}",
             )

@@ -38,6 +38,7 @@ from homeward.carers.models import (
 )
 from homeward.carers.pipeline import ACTIVE
 from homeward.cases.models import Task
+from homeward.core.actions import short_date
 from homeward.geo.models import Location
 
 if TYPE_CHECKING:
@@ -188,10 +189,6 @@ def course_get(course_uuid: Any) -> TrainingCourse:
     return course
 
 
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
 def latest_checks(household: CarerHousehold) -> dict[tuple[str, int | None], Check]:
     """The latest check of each kind, for the household and for each member."""
     latest: dict[tuple[str, int | None], Check] = {}
@@ -206,13 +203,13 @@ def _check_problem(check: Check | None, label: str, name: str, on: datetime.date
         if name:
             return _("Check “%(check)s” for %(name)s is missing.") % values
         return _("Check “%(check)s” is missing.") % values
-    values["date"] = _date(check.done_on)
+    values["date"] = short_date(check.done_on)
     if check.result != CheckResult.PASSED:
         if name:
             return _("Check “%(check)s” for %(name)s failed on %(date)s.") % values
         return _("Check “%(check)s” failed on %(date)s.") % values
     if check.expires_on is not None and check.expires_on <= on:
-        values["date"] = _date(check.expires_on)
+        values["date"] = short_date(check.expires_on)
         if name:
             return _("Check “%(check)s” for %(name)s expired on %(date)s.") % values
         return _("Check “%(check)s” expired on %(date)s.") % values

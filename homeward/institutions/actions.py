@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from homeward.audit.actions import audit_record, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
+from homeward.core.actions import check_fields
 from homeward.core.errors import check_version
 from homeward.institutions.models import Institution, Residence
 
@@ -25,15 +26,9 @@ INSTITUTION_FIELDS = frozenset(
 )
 
 
-def _check_fields(data: dict[str, Any]) -> None:
-    unknown = set(data) - INSTITUTION_FIELDS
-    if unknown:
-        raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
-
-
 @transaction.atomic
 def institution_create(*, actor: User, data: dict[str, Any]) -> Institution:
-    _check_fields(data)
+    check_fields(data, INSTITUTION_FIELDS)
     institution = Institution(**data)
     institution.full_clean()
     institution.save()
@@ -47,7 +42,7 @@ def institution_create(*, actor: User, data: dict[str, Any]) -> Institution:
 def institution_update(
     *, actor: User, institution: Institution, version: int | None, changes: dict[str, Any]
 ) -> Institution:
-    _check_fields(changes)
+    check_fields(changes, INSTITUTION_FIELDS)
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
     check_version(locked.version, version)
     before = snapshot(locked)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.audit.actions import audit_record, diff, snapshot
@@ -18,6 +18,7 @@ from homeward.care import actions as care_actions
 from homeward.care.models import CareType, ExitDestination, Placement
 from homeward.carers.actions import placement_link
 from homeward.carers.models import CarerHousehold, Language, MatchingRow, Stage, TrainingTopic
+from homeward.core.actions import short_date
 from homeward.core.errors import check_version
 from homeward.geo.models import Level, Location
 from homeward.matching.engine import (
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
     from homeward.accounts.models import User
 
 MAX_WEIGHT = 100
-
-
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 @transaction.atomic
@@ -258,7 +255,7 @@ def _refuse_unless_placeable(
                 "The approval of %(name)s lapsed on %(date)s: hold their annual review "
                 "before a child is placed with them."
             )
-            % {"name": name, "date": _date(expires)}
+            % {"name": name, "date": short_date(expires)}
         )
     if household.stage != Stage.APPROVED:
         raise ValidationError(

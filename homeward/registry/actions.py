@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from homeward.audit.actions import audit_record, audit_redact, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
+from homeward.core.actions import check_fields
 from homeward.core.errors import check_version
 from homeward.registry.models import (
     CaseNumberCounter,
@@ -58,14 +59,6 @@ PERSON_FIELDS = frozenset(
 HOUSEHOLD_FIELDS = frozenset({"name", "address", "location", "notes"})
 
 
-def _check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError(
-            {name: _("This field cannot be set here.") for name in sorted(unknown)}
-        )
-
-
 def _country_code(person: NamedPerson) -> str:
     location = getattr(person, "home_location", None) or getattr(person, "location", None)
     return location.country_code if location is not None else ""
@@ -107,7 +100,7 @@ def _next_case_number(child: Child) -> str:
 
 @transaction.atomic
 def child_register(*, actor: User, agency: Agency, data: dict[str, Any]) -> Child:
-    _check_fields(data, CHILD_FIELDS)
+    check_fields(data, CHILD_FIELDS)
     child = Child(agency=agency, created_by=actor, **data)
     _fill_latin_and_key(child)
     child.full_clean(exclude=["case_number"])
@@ -148,7 +141,7 @@ def _save_changed(actor: User, locked: Any, before: dict[str, Any]) -> None:
 def child_update(
     *, actor: User, child: Child, version: int | None, changes: dict[str, Any]
 ) -> Child:
-    _check_fields(changes, CHILD_FIELDS)
+    check_fields(changes, CHILD_FIELDS)
     locked, before = _apply_changes(child, Child, version, changes)
     _fill_latin_and_key(locked, {f: before[f] for f in NAME_FIELDS})
     locked.full_clean()
@@ -158,7 +151,7 @@ def child_update(
 
 @transaction.atomic
 def household_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Household:
-    _check_fields(data, HOUSEHOLD_FIELDS)
+    check_fields(data, HOUSEHOLD_FIELDS)
     household = Household(agency=agency, created_by=actor, **data)
     household.full_clean()
     household.save()
@@ -172,7 +165,7 @@ def household_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Ho
 def household_update(
     *, actor: User, household: Household, version: int | None, changes: dict[str, Any]
 ) -> Household:
-    _check_fields(changes, HOUSEHOLD_FIELDS)
+    check_fields(changes, HOUSEHOLD_FIELDS)
     locked, before = _apply_changes(household, Household, version, changes)
     locked.full_clean()
     _save_changed(actor, locked, before)
@@ -186,7 +179,7 @@ def child_household_set(*, actor: User, child: Child, household: Household | Non
 
 @transaction.atomic
 def person_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Person:
-    _check_fields(data, PERSON_FIELDS)
+    check_fields(data, PERSON_FIELDS)
     person = Person(agency=agency, created_by=actor, **data)
     _fill_latin_and_key(person)
     person.full_clean()
@@ -199,7 +192,7 @@ def person_create(*, actor: User, agency: Agency, data: dict[str, Any]) -> Perso
 def person_update(
     *, actor: User, person: Person, version: int | None, changes: dict[str, Any]
 ) -> Person:
-    _check_fields(changes, PERSON_FIELDS)
+    check_fields(changes, PERSON_FIELDS)
     locked, before = _apply_changes(person, Person, version, changes)
     _fill_latin_and_key(locked, {f: before[f] for f in NAME_FIELDS})
     locked.full_clean()

@@ -24,6 +24,7 @@ from homeward.audit.actions import audit_record, created_fields, diff, snapshot
 from homeward.audit.models import AuditAction
 from homeward.cases.actions import case_event_add
 from homeward.cases.models import Case, CaseEventType, CaseStatus, Consent, ConsentKind
+from homeward.core.actions import check_fields
 from homeward.core.errors import check_version
 from homeward.services import selectors
 from homeward.services.models import (
@@ -69,15 +70,9 @@ PROVIDER_FIELDS = frozenset(
 )
 
 
-def _check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
-
-
 @transaction.atomic
 def service_type_create(*, actor: User, data: dict[str, Any]) -> ServiceType:
-    _check_fields(data, SERVICE_TYPE_FIELDS)
+    check_fields(data, SERVICE_TYPE_FIELDS)
     service_type = ServiceType(**data)
     service_type.full_clean()
     service_type.save()
@@ -94,7 +89,7 @@ def service_type_create(*, actor: User, data: dict[str, Any]) -> ServiceType:
 def service_type_update(
     *, actor: User, service_type: ServiceType, version: int | None, changes: dict[str, Any]
 ) -> ServiceType:
-    _check_fields(changes, SERVICE_TYPE_FIELDS)
+    check_fields(changes, SERVICE_TYPE_FIELDS)
     locked = ServiceType.objects.select_for_update().get(pk=service_type.pk)
     check_version(locked.version, version)
     if "code" in changes and changes["code"] != locked.code:
@@ -131,7 +126,7 @@ def _check_provider(provider: Provider, service_types: list[ServiceType] | None)
 def provider_create(
     *, actor: User, data: dict[str, Any], service_types: list[ServiceType]
 ) -> Provider:
-    _check_fields(data, PROVIDER_FIELDS)
+    check_fields(data, PROVIDER_FIELDS)
     provider = Provider(**data)
     provider.full_clean()
     _check_provider(provider, service_types)
@@ -152,7 +147,7 @@ def provider_update(
     changes: dict[str, Any],
     service_types: list[ServiceType] | None = None,
 ) -> Provider:
-    _check_fields(changes, PROVIDER_FIELDS)
+    check_fields(changes, PROVIDER_FIELDS)
     locked = (
         Provider.objects.select_for_update(of=("self",))
         .select_related("agency")
