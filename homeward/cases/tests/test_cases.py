@@ -307,6 +307,10 @@ def test_the_case_page_shows_the_latest_events_and_links_to_the_whole_chronology
     assert whole.context["page"].paginator.count == 31  # opened, and 30 notes
     opened = client.get(f"/cases/{case.uuid}/chronology/", {"type": "opened"})
     assert [e.type for e in opened.context["page"]] == ["opened"]
+    odd = client.get(f"/cases/{case.uuid}/chronology/", {"type": "<script>", "page": "x"})
+    assert odd.status_code == 200
+    assert odd.context["form"].errors["type"]
+    assert odd.context["page"].number == 1
     outsider = login(cast.case_manager_b).get(f"/cases/{case.uuid}/chronology/")
     assert outsider.status_code == 404
 
@@ -334,4 +338,5 @@ def test_my_work_counts_every_task_and_pages_the_rest(cast, register_child, sett
     assert listed.status_code == 200
     assert listed.context["page"].paginator.count == overdue
     assert client.get("/cases/my-work/elsewhere/").status_code == 404
+    assert client.get("/cases/my-work/overdue/", {"page": "999"}).context["page"].number == 1
     assert login(cast.analyst).get("/cases/my-work/overdue/").status_code == 403
