@@ -12,12 +12,18 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck, settings
 
 from homeward.access.roles import Role
 from homeward.accounts.models import Agency, AgencyKind, Membership, Team, User
 from homeward.geo.loader import locations_load
 from homeward.geo.models import Location
 from homeward.institutions.models import Institution
+
+# Property tests check what is generated, not how fast: on a shared machine (two test workers,
+# a database beside them) generation and examples can pause, which is no failure.
+settings.register_profile("homeward", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("homeward")
 
 PASSWORD = "correct-horse-battery"
 
@@ -188,6 +194,21 @@ def register_child(cast: Cast) -> Any:
         return child_register(actor=actor, agency=agency, data=child_data(agency, **fields))
 
     return register
+
+
+@pytest.fixture
+def put_placement() -> Any:
+    """Store a placement as given (a past one, ended or not, without the checks of the care
+    actions) and work out the indicators' episode facts of its child, as the actions do."""
+    from homeward.care.models import Placement
+    from homeward.indicators.facts import refresh
+
+    def put(**fields: Any) -> Any:
+        placement = Placement.objects.create(**fields)
+        refresh([placement.child_id])
+        return placement
+
+    return put
 
 
 # --- browser tests ---------------------------------------------------------------------------

@@ -25,12 +25,14 @@ Adds, with COPY and a fixed seed, what the indicators read (homeward/indicators/
   the system went live three years ago;
 - approved care plans for most children in care today (a few overdue for review);
 - population (children aged 0–17) by country, region and district for 2015–2027, about three
-  times the register's children in each district.
+  times the register's children in each district;
+- then the indicators' episode facts of every placement (``indicators.facts.rebuild``, what
+  ``manage.py indicators_facts`` runs).
 
 Refuses to run when placements exist, unless ``--reset``, which first deletes what an earlier
-run wrote (all placements, reviews, gatekeeping decisions and population rows; the care plans
-and institutions it made). Foreign keys are not checked row by row (session_replication_role
-= replica): every id is allocated here. Tables are analysed at the end.
+run wrote (all placement facts, placements, reviews, gatekeeping decisions and population rows;
+the care plans and institutions it made). Foreign keys are not checked row by row
+(session_replication_role = replica): every id is allocated here. Tables are analysed at the end.
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ ROLLOUT_YEARS = 3  # ... recorded since the system went live
 PLAN_SUMMARY = "Care plan: return home or a family placement"
 INSTITUTION_CODES = ("-IH-1", "-BS-1", "-DH-1", "-CH-1", "-SGH-1")
 RESET = (
+    "DELETE FROM indicators_placementfact",
     "DELETE FROM care_placementreview",
     "DELETE FROM care_placement",
     "DELETE FROM care_gatekeepingdecision",
@@ -682,6 +685,15 @@ def main(argv: list[str] | None = None) -> None:
         with phase("vacuum analyze", timings):
             for table in TABLES:
                 conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
+    with phase("episode facts (indicators_facts)", timings):
+        import django
+
+        django.setup()
+        from homeward.indicators.facts import rebuild
+
+        facts = rebuild()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE) indicators_placementfact")
     counts = histories.counts
     total = time.perf_counter() - total_started
     print()
@@ -691,7 +703,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"rows: {counts.placements:,} placements of {counts.placed_children:,} children "
         f"({counts.open:,} open today), {counts.decisions:,} gatekeeping decisions, "
-        f"{counts.reviews:,} reviews, {counts.plans:,} care plans"
+        f"{counts.reviews:,} reviews, {counts.plans:,} care plans, {facts:,} placement facts"
     )
     share = {k: f"{v / counts.placements:.1%}" for k, v in sorted(counts.by_type.items())}
     print(f"care types: {share}")

@@ -27,6 +27,7 @@ from homeward.care.models import (
 from homeward.cases.actions import case_event_add, task_open, tasks_close
 from homeward.cases.models import Case, CaseEventType, TaskKind
 from homeward.geo.models import Level, Location
+from homeward.indicators.facts import refresh as refresh_facts
 
 if TYPE_CHECKING:
     from homeward.accounts.models import Agency, User
@@ -199,6 +200,7 @@ def placement_start(
     placement.warnings = _warnings(placement, child)
     placement.full_clean()
     placement.save()
+    refresh_facts([child.pk])
     if institution is not None:
         from homeward.institutions.actions import resident_admit
 
@@ -267,6 +269,7 @@ def placement_end(
     locked.version += 1
     locked.full_clean()
     locked.save()
+    refresh_facts([locked.child_id])
     if locked.institution_id is not None:
         from homeward.institutions.actions import resident_discharge
         from homeward.institutions.models import Residence

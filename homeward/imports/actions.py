@@ -53,6 +53,7 @@ from homeward.imports.census import (
 )
 from homeward.imports.models import ALLOWED_MOVES, ImportJob, ImportStatus
 from homeward.imports.selectors import import_agencies
+from homeward.indicators.facts import refresh as refresh_facts
 from homeward.institutions.models import Institution, Residence
 from homeward.registry.models import CaseNumberCounter, Child
 from homeward.registry.names import name_key, to_latin
@@ -746,6 +747,10 @@ def census_write(*, actor: User, job: ImportJob, plan: Plan) -> None:
         reason=_("Census import"),
     )
     placement_endings_import(actor=actor, endings=plan.endings, job=job)
+    refresh_facts(
+        [facts[row.external_id].pk for row in plan.new_placements]
+        + [record.child_id for record, _row in plan.endings]
+    )
     counts = plan.counts()
     audit_record(
         actor=actor,

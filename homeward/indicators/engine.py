@@ -6,6 +6,9 @@ included; the prior year is the year ending the day before P. An episode is a ru
 each starting no later than one day after the previous one ended; an entry is an episode's first
 placement, an exit the end of its last. Only children aged 0–17 count: age on D for stocks, on
 the event's date for flows.
+
+The queries read ``PlacementFact`` (see ``indicators.facts``), where each placement's episode
+rules are already worked out, so that every indicator is a scan with plain predicates.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -29,23 +31,23 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
+from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination
 from homeward.geo.models import Level, Location
+from homeward.indicators.models import PlacementFact
 
 ONE_DAY = datetime.timedelta(days=1)
 AGE_BANDS = [("0-2", 0, 2), ("3-6", 3, 6), ("7-13", 7, 13), ("14-17", 14, 17)]
 DIMENSIONS = {
     "age_band": "age_band",
-    "sex": "child__sex",
-    "disability": "child__has_disability",
+    "sex": "sex",
+    "disability": "disability",
     "care_type": "care_type",
     "region": "region__code",
     "district": "district__code",
@@ -81,76 +83,51 @@ def prior_year(day: datetime.date) -> Period:
 # --- ages ----------------------------------------------------------------------------------
 
 
-def age_at(event: Any) -> Any:
-    """Whole years between the child's birth and ``event`` (an expression), in any database."""
-    born = "child__date_of_birth"
-    before_birthday = Q(_e_month__lt=F("_b_month")) | Q(
-        _e_month=F("_b_month"), _e_day__lt=F("_b_day")
-    )
-    return {
-        "_e_year": ExtractYear(event),
-        "_e_month": ExtractMonth(event),
-        "_e_day": ExtractDay(event),
-        "_b_year": ExtractYear(born),
-        "_b_month": ExtractMonth(born),
-        "_b_day": ExtractDay(born),
-    }, ExpressionWrapper(
-        F("_e_year") - F("_b_year") - Case(When(before_birthday, then=Value(1)), default=Value(0)),
-        output_field=IntegerField(),
-    )
-
-
-def with_age(qs: QuerySet[Placement], event: Any) -> QuerySet[Placement]:
-    """Annotate ``age`` and ``age_band`` at the event and keep children aged 0–17."""
-    parts, age = age_at(event)
-    band = Case(
-        *[When(age__gte=low, age__lte=high, then=Value(name)) for name, low, high in AGE_BANDS],
+def age_band_of(age: str) -> Case:
+    """The age band of a whole-years age column."""
+    return Case(
+        *[When(**{f"{age}__gte": low, f"{age}__lte": high}, then=Value(name))
+          for name, low, high in AGE_BANDS],
         default=Value("18+"),
         output_field=CharField(),
-    )
-    qs = qs.annotate(**parts).annotate(age=age).annotate(age_band=band)
-    if isinstance(event, Value) and isinstance(event.value, datetime.date):
-        # A fixed day (stocks): aged 0–17 on it means born on or before it and after the same
-        # day 18 years earlier. The same children as the whole-year age, but a plain range on
-        # the date of birth that the planner can estimate (and no arithmetic per row).
-        day = event.value
-        return qs.filter(
-            child__date_of_birth__lte=day, child__date_of_birth__gt=years_before(day, 18)
+    )  # fmt: skip
+
+
+def with_age(qs: QuerySet[PlacementFact], event: str | datetime.date) -> QuerySet[PlacementFact]:
+    """Annotate ``age_band`` at the event (``"start"``, ``"end"`` or a day) and keep children
+    aged 0–17 then."""
+    if isinstance(event, str):
+        age = f"age_at_{event}"
+        return qs.annotate(age_band=age_band_of(age)).filter(
+            **{f"{age}__gte": 0, f"{age}__lte": 17}
         )
-    return qs.filter(age__gte=0, age__lte=17)
+    # A fixed day (stocks): aged 0–17 on it means born on or before it and after the same day
+    # 18 years earlier, and each band a range of birth dates: plain ranges the planner can
+    # estimate, and no arithmetic per row.
+    band = Case(
+        *[When(born__gt=years_before(event, high + 1), then=Value(name))
+          for name, _low, high in AGE_BANDS],
+        default=Value("18+"),
+        output_field=CharField(),
+    )  # fmt: skip
+    return qs.annotate(age_band=band).filter(born__lte=event, born__gt=years_before(event, 18))
 
 
-# --- episodes as subqueries ----------------------------------------------------------------
+# --- episodes ------------------------------------------------------------------------------
 
 
-def _previous_within_a_day() -> Q:
-    """An earlier placement of the same child that the outer placement continues."""
-    return Q(
-        child=OuterRef("child"),
-        start__lt=OuterRef("start"),
-        end__gte=ExpressionWrapper(OuterRef("start") - ONE_DAY, output_field=DateField()),
-    )
+def facts() -> QuerySet[PlacementFact]:
+    return PlacementFact.objects.all()
 
 
-def _next_within_a_day(outer_end: str = "end") -> Q:
-    """A later placement of the same child starting no later than a day after the outer ends."""
-    return Q(
-        child=OuterRef("child"),
-        start__gt=OuterRef("start"),
-        start__lte=ExpressionWrapper(OuterRef(outer_end) + ONE_DAY, output_field=DateField()),
-    )
-
-
-def entries() -> QuerySet[Placement]:
+def entries() -> QuerySet[PlacementFact]:
     """First placements of their episodes."""
-    return Placement.objects.exclude(Exists(Placement.objects.filter(_previous_within_a_day())))
+    return facts().filter(is_entry=True)
 
 
-def exits() -> QuerySet[Placement]:
+def exits() -> QuerySet[PlacementFact]:
     """Last placements of their episodes, ended."""
-    return Placement.objects.filter(end__isnull=False).exclude(
-        Exists(Placement.objects.filter(_next_within_a_day()))
-    )
+    return facts().filter(is_exit=True)
 
 
 def open_on(day: datetime.date) -> Q:
@@ -160,7 +137,7 @@ def open_on(day: datetime.date) -> Q:
 # --- areas ---------------------------------------------------------------------------------
 
 
-def in_area(qs: QuerySet[Placement], area: Location | None) -> QuerySet[Placement]:
+def in_area(qs: QuerySet[PlacementFact], area: Location | None) -> QuerySet[PlacementFact]:
     if area is None:
         return qs
     if area.level == Level.COUNTRY:
@@ -196,42 +173,39 @@ class Indicator:
     id: str
     title: Any
     kind: str  # "rate" (per 100,000 of population), "proportion", "ratio", "median_days"
-    numerator: Callable[[Context], QuerySet[Placement]]
-    denominator: Callable[[Context], QuerySet[Placement]] | None = None
+    numerator: Callable[[Context], QuerySet[PlacementFact]]
+    denominator: Callable[[Context], QuerySet[PlacementFact]] | None = None
     counts: str = "child"  # count distinct children, or "placement"
     formula: Any = ""
 
 
-def _fc1(ctx: Context) -> QuerySet[Placement]:
+def _fc1(ctx: Context) -> QuerySet[PlacementFact]:
     p = period_ending(ctx.day)
-    return with_age(in_area(entries().filter(start__range=(p.start, p.end)), ctx.area), F("start"))
+    return with_age(in_area(entries().filter(start__range=(p.start, p.end)), ctx.area), "start")
 
 
-def _in_care(ctx: Context) -> QuerySet[Placement]:
-    return with_age(in_area(Placement.objects.filter(open_on(ctx.day)), ctx.area), Value(ctx.day))
+def _in_care(ctx: Context) -> QuerySet[PlacementFact]:
+    return with_age(in_area(facts().filter(open_on(ctx.day)), ctx.area), ctx.day)
 
 
-def _residential_endings(ctx: Context) -> QuerySet[Placement]:
+def _residential_endings(ctx: Context) -> QuerySet[PlacementFact]:
     p = period_ending(ctx.day)
-    qs = Placement.objects.filter(care_type__in=RESIDENTIAL, end__range=(p.start, p.end))
-    return with_age(in_area(qs, ctx.area), F("end"))
+    qs = facts().filter(care_type__in=RESIDENTIAL, end__range=(p.start, p.end))
+    return with_age(in_area(qs, ctx.area), "end")
 
 
-def _fc3_numerator(ctx: Context) -> QuerySet[Placement]:
-    to_family = Exists(Placement.objects.filter(_next_within_a_day(), care_type__in=FAMILY_BASED))
-    any_next = Exists(Placement.objects.filter(_next_within_a_day()))
-    home = Q(exit_destination__in=[ExitDestination.REUNIFIED, ExitDestination.ADOPTED])
-    return _residential_endings(ctx).filter(Q(to_family) | (~Q(any_next) & home))
-
-
-def _fc3_denominator(ctx: Context) -> QuerySet[Placement]:
-    residential_next = Exists(
-        Placement.objects.filter(_next_within_a_day(), care_type__in=RESIDENTIAL)
+def _fc3_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+    home = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED]
+    return _residential_endings(ctx).filter(
+        Q(next_family=True) | Q(is_exit=True, exit_destination__in=home)
     )
-    return _residential_endings(ctx).exclude(residential_next)
 
 
-def _fc7_numerator(ctx: Context) -> QuerySet[Placement]:
+def _fc3_denominator(ctx: Context) -> QuerySet[PlacementFact]:
+    return _residential_endings(ctx).filter(next_residential=False)
+
+
+def _fc7_numerator(ctx: Context) -> QuerySet[PlacementFact]:
     from homeward.plans.models import CarePlan, PlanStatus
 
     plan = CarePlan.objects.filter(
@@ -243,92 +217,64 @@ def _fc7_numerator(ctx: Context) -> QuerySet[Placement]:
     return _in_care(ctx).filter(Exists(plan))
 
 
-def _starting(ctx: Context) -> QuerySet[Placement]:
+def _starting(ctx: Context) -> QuerySet[PlacementFact]:
     p = period_ending(ctx.day)
-    return with_age(
-        in_area(Placement.objects.filter(start__range=(p.start, p.end)), ctx.area), F("start")
-    )
+    return with_age(in_area(facts().filter(start__range=(p.start, p.end)), ctx.area), "start")
 
 
-def _fc8_numerator(ctx: Context) -> QuerySet[Placement]:
-    return _starting(ctx).filter(gatekeeping__decided_on__lte=F("start"))
+def _fc8_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+    return _starting(ctx).filter(gatekept_on__lte=F("start"))
 
 
-def _fc9_numerator(ctx: Context) -> QuerySet[Placement]:
+def _fc9_numerator(ctx: Context) -> QuerySet[PlacementFact]:
     from homeward.care.models import PlacementReview
 
-    latest = (
-        PlacementReview.objects.filter(placement=OuterRef("pk"), reviewed_on__lte=ctx.day)
-        .order_by("-reviewed_on")
-        .values("reviewed_on")[:1]
-    )
+    # The latest review on or before D (or the start, if none) is within the interval before
+    # D: reviews come after the start, so either the placement started within the interval
+    # or a review falls in it.
     since = ctx.day - datetime.timedelta(days=settings.PLACEMENT_REVIEW_INTERVAL_DAYS)
-    return (
-        _in_care(ctx)
-        .annotate(last_review=Coalesce(Subquery(latest), F("start")))
-        .filter(last_review__gte=since)
+    reviewed = PlacementReview.objects.filter(
+        placement=OuterRef("pk"), reviewed_on__range=(since, ctx.day)
     )
+    return _in_care(ctx).filter(Q(start__gte=since) | Exists(reviewed))
 
 
-def _first_entries_prior_year(ctx: Context) -> QuerySet[Placement]:
+def _first_entries_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
+    # a child counts once, by their first entry of the prior year
     prior = prior_year(ctx.day)
-    earlier = entries().filter(
-        child=OuterRef("child"), start__range=(prior.start, prior.end), start__lt=OuterRef("start")
-    )
-    qs = entries().filter(start__range=(prior.start, prior.end)).exclude(Exists(earlier))
-    return with_age(in_area(qs, ctx.area), F("start"))
+    qs = entries().filter(start__range=(prior.start, prior.end))
+    qs = qs.filter(Q(previous_entry__isnull=True) | Q(previous_entry__lt=prior.start))
+    return with_age(in_area(qs, ctx.area), "start")
 
 
-def _ru12_numerator(ctx: Context) -> QuerySet[Placement]:
-    # The episode begun by this entry ends "reunified" within 12 months: an exit of the child,
-    # at or after the entry, with no other entry between them.
-    entry_between = entries().filter(
-        child=OuterRef(OuterRef("child")),
-        start__gt=OuterRef(OuterRef("start")),
-        start__lte=OuterRef("start"),
-    )
-    reunified = (
-        exits()
-        .annotate(_end_key=date_key("end"))
-        .filter(
-            child=OuterRef("child"),
-            start__gte=OuterRef("start"),
-            exit_destination=ExitDestination.REUNIFIED,
-            _end_key__lte=OuterRef("_within_a_year"),
-        )
-        .exclude(Exists(entry_between))
-    )
+def _ru12_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+    # The episode begun by this entry ends reunified within 12 months.
     return (
         _first_entries_prior_year(ctx)
-        .annotate(_within_a_year=_plus_one_year("start"))
-        .filter(Exists(reunified))
+        .filter(episode_exit=ExitDestination.REUNIFIED)
+        .annotate(_end_key=date_key("episode_end"), _within_a_year=_plus_one_year("start"))
+        .filter(_end_key__lte=F("_within_a_year"))
     )
 
 
-def _first_reunified_exits_prior_year(ctx: Context) -> QuerySet[Placement]:
+def _first_reunified_exits_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
+    # a child counts once, by their first reunified exit of the prior year
     prior = prior_year(ctx.day)
-    base = exits().filter(exit_destination=ExitDestination.REUNIFIED)
-    earlier = base.filter(
-        child=OuterRef("child"), end__range=(prior.start, prior.end), end__lt=OuterRef("end")
+    qs = exits().filter(
+        exit_destination=ExitDestination.REUNIFIED, end__range=(prior.start, prior.end)
     )
-    qs = base.filter(end__range=(prior.start, prior.end)).exclude(Exists(earlier))
-    return with_age(in_area(qs, ctx.area), F("end"))
+    qs = qs.filter(
+        Q(previous_reunified_exit__isnull=True) | Q(previous_reunified_exit__lt=prior.start)
+    )
+    return with_age(in_area(qs, ctx.area), "end")
 
 
-def _re12_numerator(ctx: Context) -> QuerySet[Placement]:
-    again = (
-        entries()
-        .annotate(_start_key=date_key("start"))
-        .filter(
-            child=OuterRef("child"),
-            start__gt=OuterRef("end"),
-            _start_key__lte=OuterRef("_within_a_year"),
-        )
-    )
+def _re12_numerator(ctx: Context) -> QuerySet[PlacementFact]:
     return (
         _first_reunified_exits_prior_year(ctx)
-        .annotate(_within_a_year=_plus_one_year("end"))
-        .filter(Exists(again))
+        .filter(next_entry__isnull=False)
+        .annotate(_start_key=date_key("next_entry"), _within_a_year=_plus_one_year("end"))
+        .filter(_start_key__lte=F("_within_a_year"))
     )
 
 
@@ -346,41 +292,22 @@ def _plus_one_year(column: str) -> Any:
     return ExpressionWrapper(date_key(column) + 10000, output_field=IntegerField())
 
 
-def _ttp(ctx: Context) -> QuerySet[Placement]:
-    return _starting(ctx).filter(gatekeeping__isnull=False)
+def _ttp(ctx: Context) -> QuerySet[PlacementFact]:
+    return _starting(ctx).filter(gatekept_on__isnull=False)
 
 
-def _stab_numerator(ctx: Context) -> QuerySet[Placement]:
-    # The current episode began at the child's latest entry on or before D; count the
-    # placements started since then, up to D.
-    episode_start = (
-        entries()
-        .filter(child=OuterRef("child"), start__lte=ctx.day)
-        .order_by("-start")
-        .values("start")[:1]
-    )
-    placements = (
-        Placement.objects.filter(
-            child=OuterRef("child"), start__gte=OuterRef("_episode_start"), start__lte=ctx.day
-        )
-        .order_by()
-        .values("child")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        _in_care(ctx)
-        .annotate(_episode_start=Subquery(episode_start))
-        .annotate(_in_episode=Subquery(placements))
-        .filter(_in_episode__lte=2)
-    )
+def _stab_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+    # The placements of the current episode started on or before D, counted up to the one
+    # open on D (a child's placements never overlap: placement_start and the census import
+    # refuse it).
+    return _in_care(ctx).filter(episode_order__lte=2)
 
 
-def _residential_on(ctx: Context) -> QuerySet[Placement]:
+def _residential_on(ctx: Context) -> QuerySet[PlacementFact]:
     return _in_care(ctx).filter(care_type__in=RESIDENTIAL)
 
 
-def _family_on(ctx: Context) -> QuerySet[Placement]:
+def _family_on(ctx: Context) -> QuerySet[PlacementFact]:
     return _in_care(ctx).filter(care_type__in=FAMILY_BASED)
 
 
@@ -455,7 +382,7 @@ class Result:
     rows: list[Row] = field(default_factory=list)
 
 
-def _count(qs: QuerySet[Placement], indicator: Indicator, dims: list[str]) -> Any:
+def _count(qs: QuerySet[PlacementFact], indicator: Indicator, dims: list[str]) -> Any:
     measure = Count("child", distinct=True) if indicator.counts == "child" else Count("pk")
     if not dims:
         return qs.aggregate(n=measure)["n"] or 0
@@ -474,12 +401,10 @@ def _value(indicator: Indicator, numerator: int, denominator: int | None) -> flo
     return numerator / denominator
 
 
-def _median_days(qs: QuerySet[Placement]) -> tuple[int, float | None]:
+def _median_days(qs: QuerySet[PlacementFact]) -> tuple[int, float | None]:
     """The median by ordering in the database and reading the middle one or two rows."""
     days = qs.annotate(
-        wait=ExpressionWrapper(
-            F("start") - F("gatekeeping__decided_on"), output_field=DurationField()
-        )
+        wait=ExpressionWrapper(F("start") - F("gatekept_on"), output_field=DurationField())
     ).order_by("wait")
     n = days.count()
     if n == 0:
@@ -499,7 +424,7 @@ def compute(
     if indicator.kind == "median_days":
         n, median = _median_days(numerator_qs)
         return Result(indicator, day, area, n, None, median)
-    denominator_qs: QuerySet[Placement] | None = None
+    denominator_qs: QuerySet[PlacementFact] | None = None
     if indicator.kind == "rate":
         denominator: int | None = population(area, day.year)
     elif indicator.denominator is not None:

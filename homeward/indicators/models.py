@@ -24,3 +24,66 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.year}: {self.children}"
+
+
+class PlacementFact(models.Model):
+    """What the indicators read about one placement, worked out once from all the child's
+    placements (DOMAIN §9 episodes) by ``indicators.facts`` whenever they change, so that each
+    indicator is one scan of this narrow table with plain predicates instead of correlated
+    subqueries over the placements. Never edited by hand: ``manage.py indicators_facts``
+    rebuilds it.
+
+    The field names shared with ``care.Placement`` mean the same, so area filters and
+    disaggregations read either.
+    """
+
+    placement = models.OneToOneField(
+        "care.Placement", primary_key=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    care_type = models.CharField(max_length=30)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    region = models.ForeignKey(
+        "geo.Location", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "geo.Location", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    start = models.DateField()
+    end = models.DateField(null=True)
+    exit_destination = models.CharField(max_length=20, blank=True)
+    # the child's, copied: stocks take the age on D from the date of birth
+    born = models.DateField()
+    sex = models.CharField(max_length=1)
+    disability = models.BooleanField()
+    # whole years on the placement's start and end (flows count the age at the event)
+    age_at_start = models.SmallIntegerField()
+    age_at_end = models.SmallIntegerField(null=True)
+    gatekept_on = models.DateField(null=True)  # the placement's gatekeeping decision
+    # episodes: an entry has no earlier placement ending within a day before its start; an
+    # exit has ended and no later placement starts within a day after its end
+    is_entry = models.BooleanField()
+    is_exit = models.BooleanField()
+    next_family = models.BooleanField()  # a family-based placement follows within a day
+    next_residential = models.BooleanField()  # a residential placement follows within a day
+    episode_order = models.PositiveSmallIntegerField()  # placements of the episode so far
+    episode_end = models.DateField(null=True)  # the episode's exit, while it has one
+    episode_exit = models.CharField(max_length=20, blank=True)
+    previous_entry = models.DateField(null=True)  # the child's latest entry before the start
+    previous_reunified_exit = models.DateField(null=True)  # ... reunified exit before the end
+    next_entry = models.DateField(null=True)  # the child's first entry after the end
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["child"], name="fact_child_idx"),
+            models.Index(fields=["start"], name="fact_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.care_type} {self.start}–{self.end or ''}"

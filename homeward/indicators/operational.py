@@ -19,12 +19,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -35,10 +32,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
+from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination
 from homeward.geo.models import Level, Location
 from homeward.indicators import engine
 from homeward.indicators.engine import ONE_DAY, in_area, open_on, period_ending, with_age
+from homeward.indicators.models import PlacementFact
 
 # Placement rows: the standard disaggregations of DOMAIN §9 (engine.DIMENSIONS).
 PLACEMENT_DIMENSIONS = dict(engine.DIMENSIONS)
@@ -117,19 +115,19 @@ class Operational:
     reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
 
 
-def _placements(scope: Scope, qs: QuerySet[Placement]) -> QuerySet[Placement]:
+def _placements(scope: Scope, qs: QuerySet[PlacementFact]) -> QuerySet[PlacementFact]:
     qs = in_area(qs, scope.area)
     if scope.institution is not None:
         qs = qs.filter(institution=scope.institution)
     return qs
 
 
-def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[Placement]:
-    qs = Placement.objects.filter(open_on(day), care_type__in=RESIDENTIAL)
-    return with_age(_placements(scope, qs), Value(day))
+def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[PlacementFact]:
+    qs = engine.facts().filter(open_on(day), care_type__in=RESIDENTIAL)
+    return with_age(_placements(scope, qs), day)
 
 
-def _res(scope: Scope) -> QuerySet[Placement]:
+def _res(scope: Scope) -> QuerySet[PlacementFact]:
     return _residential_on(scope.day, scope)
 
 
@@ -138,11 +136,11 @@ def baseline_of(scope: Scope) -> datetime.date:
     return scope.baseline or engine.years_before(scope.day, 1)
 
 
-def _res_baseline(scope: Scope) -> QuerySet[Placement]:
+def _res_baseline(scope: Scope) -> QuerySet[PlacementFact]:
     return _residential_on(baseline_of(scope), scope)
 
 
-def _moved(scope: Scope) -> QuerySet[Placement]:
+def _moved(scope: Scope) -> QuerySet[PlacementFact]:
     # FC3's numerator, counted by child: residential placements ending in P whose next
     # placement in the episode is family-based, or that end the episode reunified or adopted.
     qs = engine.INDICATORS["FC3"].numerator(engine.Context(scope.day, scope.area))
@@ -151,28 +149,24 @@ def _moved(scope: Scope) -> QuerySet[Placement]:
     return qs
 
 
-def _reintegrations(scope: Scope) -> QuerySet[Placement]:
+def _reintegrations(scope: Scope) -> QuerySet[PlacementFact]:
     p = period_ending(scope.day)
     qs = engine.exits().filter(
         exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end)
     )
-    return with_age(_placements(scope, qs), F("end"))
+    return with_age(_placements(scope, qs), "end")
 
 
-def _family_endings(scope: Scope) -> QuerySet[Placement]:
+def _family_endings(scope: Scope) -> QuerySet[PlacementFact]:
     p = period_ending(scope.day)
-    qs = Placement.objects.filter(care_type__in=FAMILY_BASED, end__range=(p.start, p.end))
-    return with_age(_placements(scope, qs), F("end"))
+    qs = engine.facts().filter(care_type__in=FAMILY_BASED, end__range=(p.start, p.end))
+    return with_age(_placements(scope, qs), "end")
 
 
-def _breakdowns(scope: Scope) -> QuerySet[Placement]:
-    followed = Placement.objects.filter(
-        child=OuterRef("child"),
-        start__gt=OuterRef("start"),
-        start__lte=ExpressionWrapper(OuterRef("end") + ONE_DAY, output_field=DateField()),
-    )
+def _breakdowns(scope: Scope) -> QuerySet[PlacementFact]:
+    # ended, and another placement follows within a day: not an exit of the episode
     planned = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED, ExitDestination.AGED_OUT]
-    return _family_endings(scope).exclude(exit_destination__in=planned).filter(Exists(followed))
+    return _family_endings(scope).exclude(exit_destination__in=planned).filter(is_exit=False)
 
 
 def _period_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -146,7 +146,19 @@ def child_update(
     _fill_latin_and_key(locked, {f: before[f] for f in NAME_FIELDS})
     locked.full_clean()
     _save_changed(actor, locked, before)
+    if FACT_FIELDS & changes.keys():
+        _refresh_facts(locked)
     return locked  # type: ignore[no-any-return]
+
+
+# what the indicators copy from the child beside each placement (indicators.facts)
+FACT_FIELDS = {"date_of_birth", "sex", "has_disability"}
+
+
+def _refresh_facts(child: Child) -> None:
+    from homeward.indicators.facts import refresh
+
+    refresh([child.pk])
 
 
 @transaction.atomic
@@ -292,6 +304,7 @@ def child_anonymise(*, actor: User | None, child: Child) -> Child:
         household.name, household.address, household.notes = ANONYMISED, "", ""
         household.save()
         touched.append(household.uuid)
+    _refresh_facts(locked)
     audit_redact(object_uuids=touched)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail="anonymised")
     return locked

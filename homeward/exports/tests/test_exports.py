@@ -16,7 +16,6 @@ from django.core.management import call_command
 from conftest import login
 from homeward.api.tests.test_api import Api
 from homeward.audit.models import AuditAction, AuditEvent
-from homeward.care.models import Placement
 from homeward.exports.models import ExportJob, ExportStatus
 from homeward.exports.tables import Table
 from homeward.exports.writers import csv_chunks, neutralise, write_xlsx
@@ -225,7 +224,7 @@ def test_expired_files_are_purged(cast, children, big, django_capture_on_commit_
 
 
 @pytest.fixture
-def in_care(cast, register_child):
+def in_care(cast, register_child, put_placement):
     district = cast.agency_a.area
     Population.objects.create(location=district, year=2025, children=50_000)
     for index in range(7):
@@ -234,7 +233,7 @@ def in_care(cast, register_child):
             date_of_birth=datetime.date(2015, 1, 1),
             sex="F" if index < 2 else "M",
         )
-        Placement.objects.create(
+        put_placement(
             child=child,
             care_type="institution" if index % 2 else "foster",
             region=district.parent,

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import login
 from homeward.api.tests.test_api import Api
-from homeward.care.models import Placement
 from homeward.geo.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ D = "2025-12-31"
 
 
 @pytest.fixture
-def data(cast, register_child):
+def data(cast, register_child, put_placement):
     """Agency A's district: 6 children in institution A and 2 in foster care; agency B's
     district in Gomel region: 3 children in an institution without a code."""
 
@@ -28,7 +27,7 @@ def data(cast, register_child):
         made = []
         for index in range(count):
             child = register_child(agency=agency, given_name=f"{prefix}{care_type}{index}")
-            Placement.objects.create(
+            put_placement(
                 child=child,
                 care_type=care_type,
                 provider_name="—",
@@ -122,7 +121,7 @@ def test_the_institution_level_and_other_levels(cast, data):
         assert page(cast.supervisor_a, indicator=ident, months=24).status_code == 200, ident
 
 
-def test_the_dashboard_does_not_query_per_row(cast, data, register_child):
+def test_the_dashboard_does_not_query_per_row(cast, data, register_child, put_placement):
     client = login(cast.supervisor_a)
     params = {"date": D, "indicator": "RES", "by": "sex", "compare": "region"}
     client.get("/indicators/dashboard/", params)  # the session's first request
@@ -135,7 +134,7 @@ def test_the_dashboard_does_not_query_per_row(cast, data, register_child):
 
     before = queries()
     more = register_child(given_name="Ещё", sex="F")
-    Placement.objects.create(
+    put_placement(
         child=more,
         care_type="small_group_home",
         provider_name="—",

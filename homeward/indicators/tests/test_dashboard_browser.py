@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import browser_login
-from homeward.care.models import Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _fill(cast, register_child):
+def _fill(cast, register_child, put_placement):
     """Children leaving institution A month by month in 2025; a few in Gomel region."""
     district = cast.agency_a.area
     for index in range(30):
@@ -24,7 +23,7 @@ def _fill(cast, register_child):
             given_name=f"Ребёнок{index}", date_of_birth=born, sex="MF"[index % 2]
         )
         end = datetime.date(2025, 1 + index % 12, 28) if index % 3 == 0 else None
-        Placement.objects.create(
+        put_placement(
             child=child,
             care_type="institution",
             institution=cast.institution,
@@ -38,7 +37,7 @@ def _fill(cast, register_child):
         )
     for index in range(3):
         child = register_child(agency=cast.agency_b, given_name=f"Гомель{index}")
-        Placement.objects.create(
+        put_placement(
             child=child,
             care_type="foster",
             provider_name="—",
@@ -56,9 +55,9 @@ def _shoot(page, name):
 
 
 def test_the_dashboard_draws_its_charts_and_leads_to_the_records(
-    live_server, page, cast, register_child
+    live_server, page, cast, register_child, put_placement
 ):
-    _fill(cast, register_child)
+    _fill(cast, register_child, put_placement)
     query = "date=2025-12-31&indicator=RES&by=age_band&compare=region&months=24"
     browser_login(page, live_server.url, cast.supervisor_a)
     page.goto(f"{live_server.url}/indicators/dashboard/?{query}")
@@ -71,8 +70,8 @@ def test_the_dashboard_draws_its_charts_and_leads_to_the_records(
     _shoot(page, "records-supervisor")
 
 
-def test_the_analyst_sees_numbers_only(live_server, page, cast, register_child):
-    _fill(cast, register_child)
+def test_the_analyst_sees_numbers_only(live_server, page, cast, register_child, put_placement):
+    _fill(cast, register_child, put_placement)
     browser_login(page, live_server.url, cast.analyst)
     page.goto(
         f"{live_server.url}/indicators/dashboard/?date=2025-12-31&indicator=RES&by=sex&compare=region"

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from homeward.care.models import GatekeepingDecision, Placement, PlacementReview
+from homeward.care.models import GatekeepingDecision, PlacementReview
 from homeward.geo.models import Location
 from homeward.indicators.engine import compute, period_ending, prior_year
 from homeward.indicators.models import Population
@@ -21,12 +21,12 @@ def day(text: str) -> datetime.date:
 
 
 @pytest.fixture
-def put(cast):
+def put(cast, put_placement):
     district = cast.agency_a.area
 
     def put(child, care_type, start, end=None, exit_destination="", gatekeeping=None, area=None):
         area = area or district
-        return Placement.objects.create(
+        return put_placement(
             child=child,
             care_type=care_type,
             provider_name="—",

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from homeward.assessments.loader import assessments_load
 from homeward.assessments.models import Assessment, AssessmentTemplate
-from homeward.care.models import Placement
 from homeward.cases.models import Case
 from homeward.indicators import catalogue
 from homeward.indicators.operational import compute
@@ -31,12 +30,12 @@ def at(text: str) -> datetime.datetime:
 
 
 @pytest.fixture
-def put(cast):
+def put(cast, put_placement):
     district = cast.agency_a.area
 
     def put(child, care_type, start, end=None, exit_destination="", institution=None, area=None):
         area = area or district
-        return Placement.objects.create(
+        return put_placement(
             child=child,
             care_type=care_type,
             provider_name="—",

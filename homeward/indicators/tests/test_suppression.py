@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeward.api.tests.test_api import Api
-from homeward.care.models import Placement
 from homeward.indicators.suppression import cells_to_hide
 
 
@@ -37,11 +36,13 @@ def test_no_hidden_cell_is_recoverable_from_the_total(counts):
 
 
 @pytest.mark.django_db
-def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(cast, register_child):
+def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(
+    cast, register_child, put_placement
+):
     district = cast.agency_a.area
     for index in range(3):
         child = register_child(given_name=f"Ребёнок{index}")
-        Placement.objects.create(
+        put_placement(
             child=child,
             care_type="foster",
             provider_name="—",
@@ -66,13 +67,13 @@ def test_analysts_get_suppressed_figures_and_supervisors_exact_ones(cast, regist
 
 
 @pytest.mark.django_db
-def test_the_indicator_page_shows_a_chart_and_a_table(cast, register_child):
+def test_the_indicator_page_shows_a_chart_and_a_table(cast, register_child, put_placement):
     from conftest import login
 
     district = cast.agency_a.area
     for index in range(6):
         child = register_child(given_name=f"Ребёнок{index}", sex="F" if index % 2 else "M")
-        Placement.objects.create(
+        put_placement(
             child=child,
             care_type="institution",
             provider_name="—",

@@ -1,0 +1,218 @@
+"""Episode facts: the indicators' reading of each placement, kept in ``PlacementFact``.
+
+DOMAIN §9 defines entries, exits and episodes by comparing a placement with the child's other
+placements. Asked in every indicator query, that is a correlated subquery per placement; here
+it is worked out once per child, in Python over the child's few placements, whenever they
+change: the care actions, the census import and corrections of the child's date of birth, sex
+or disability call ``refresh``. ``rebuild`` (``manage.py indicators_facts``) recomputes every
+child, for a database filled by other means.
+
+A child's placements never overlap (``placement_start`` and the census import refuse it), so
+the episodes are ``care.episodes``: runs of placements each starting no later than a day after
+the previous one ended. Within them:
+
+- an **entry** is an episode's first placement, an **exit** its last once it has ended, and
+  the placement after one in its episode is what it was **followed** by (family-based or
+  residential);
+- the **episode order** counts the placements of the episode up to this one;
+- the **episode end** is the end of the episode's exit and its destination (none while the
+  episode runs);
+- the **previous entry** (the latest entry before the start), **previous reunified exit** (the
+  latest exit as ``reunified`` before the end) and **next entry** (the first entry after the
+  end) are the neighbours the flow indicators RU12 and RE12 ask for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from homeward.care.episodes import episodes
+from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
+from homeward.indicators.models import PlacementFact
+
+ONE_DAY = datetime.timedelta(days=1)
+BATCH = 2000  # children per round trip when rebuilding
+
+
+@dataclass(frozen=True)
+class Stay:
+    """One placement as the rules need it."""
+
+    pk: int
+    care_type: str
+    institution_id: int | None
+    region_id: int
+    district_id: int
+    start: datetime.date
+    end: datetime.date | None
+    exit_destination: str
+    gatekept_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Person:
+    born: datetime.date
+    sex: str
+    disability: bool
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Whole years from ``born`` to ``day`` (negative before birth)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class Models:
+    """The models read and written: the current ones, or a migration's historical ones."""
+
+    child: Any
+    placement: Any
+    fact: Any
+
+
+def current_models() -> Models:
+    from homeward.registry.models import Child
+
+    return Models(Child, Placement, PlacementFact)
+
+
+def child_facts(
+    child_id: int, person: Person, stays: list[Stay], fact: Any = PlacementFact
+) -> list[Any]:
+    """The facts of every placement of one child (instances of ``fact``, unsaved)."""
+    runs = episodes(sorted(stays, key=lambda s: (s.start, s.pk)))
+    facts = []
+    for number, run in enumerate(runs):
+        last = run[-1]
+        ended = last.end is not None
+        previous_entry = runs[number - 1][0].start if number else None
+        next_entry = runs[number + 1][0].start if number + 1 < len(runs) else None
+        reunified_before = [
+            r[-1].end
+            for r in runs[:number]
+            if r[-1].end is not None and r[-1].exit_destination == ExitDestination.REUNIFIED
+        ]
+        for order, s in enumerate(run, start=1):
+            following = run[order] if order < len(run) else None
+            is_exit = s is last and ended
+            facts.append(
+                fact(
+                    placement_id=s.pk,
+                    child_id=child_id,
+                    care_type=s.care_type,
+                    institution_id=s.institution_id,
+                    region_id=s.region_id,
+                    district_id=s.district_id,
+                    start=s.start,
+                    end=s.end,
+                    exit_destination=s.exit_destination,
+                    born=person.born,
+                    sex=person.sex,
+                    disability=person.disability,
+                    age_at_start=age_on(person.born, s.start),
+                    age_at_end=age_on(person.born, s.end) if s.end is not None else None,
+                    gatekept_on=s.gatekept_on,
+                    is_entry=order == 1,
+                    is_exit=is_exit,
+                    next_family=following is not None and following.care_type in FAMILY_BASED,
+                    next_residential=following is not None and following.care_type in RESIDENTIAL,
+                    episode_order=order,
+                    episode_end=last.end if ended else None,
+                    episode_exit=last.exit_destination if ended else "",
+                    previous_entry=previous_entry if order == 1 else run[0].start,
+                    previous_reunified_exit=max(reunified_before, default=None)
+                    if s.end is not None
+                    else None,
+                    next_entry=next_entry if s.end is not None else None,
+                )
+            )
+    return facts
+
+
+STAY_FIELDS = [
+    "pk",
+    "care_type",
+    "institution_id",
+    "region_id",
+    "district_id",
+    "start",
+    "end",
+    "exit_destination",
+    "gatekeeping__decided_on",
+]
+
+
+def _facts_of(child_ids: list[int], models: Models) -> Iterator[Any]:
+    people = {
+        pk: Person(born, sex, disability)
+        for pk, born, sex, disability in models.child.objects.filter(pk__in=child_ids).values_list(
+            "pk", "date_of_birth", "sex", "has_disability"
+        )
+    }
+    stays: dict[int, list[Stay]] = {}
+    rows = (
+        models.placement.objects.filter(child_id__in=child_ids)
+        .order_by()
+        .values_list("child_id", *STAY_FIELDS)
+    )
+    for child_id, *values in rows:
+        stays.setdefault(child_id, []).append(Stay(*values))
+    for child_id, child_stays in stays.items():
+        yield from child_facts(child_id, people[child_id], child_stays, models.fact)
+
+
+def refresh(child_ids: Iterable[int], models: Models | None = None) -> int:
+    """Recompute the facts of these children's placements; returns how many were written."""
+    models = models or current_models()
+    written = 0
+    ids = sorted(set(child_ids))
+    for offset in range(0, len(ids), BATCH):
+        chunk = ids[offset : offset + BATCH]
+        with transaction.atomic():
+            models.fact.objects.filter(child_id__in=chunk).delete()
+            facts = list(_facts_of(chunk, models))
+            written += len(models.fact.objects.bulk_create(facts, batch_size=BATCH))
+    return written
+
+
+def rebuild(progress: Callable[[int, int], Any] | None = None, models: Models | None = None) -> int:
+    """Recompute the facts of every placement (children in batches); returns the count."""
+    models = models or current_models()
+    ids = list(
+        models.placement.objects.order_by("child_id").values_list("child_id", flat=True).distinct()
+    )
+    written = 0
+    for offset in range(0, len(ids), BATCH):
+        written += refresh(ids[offset : offset + BATCH], models)
+        if progress is not None:
+            progress(min(offset + BATCH, len(ids)), len(ids))
+    return written
+
+
+def stale(child_ids: Iterable[int] | None = None) -> list[int]:
+    """The children (all with placements, unless given) whose stored facts differ from what
+    their placements give now: written by other means than the actions and the import."""
+    models = current_models()
+    names = [f.attname for f in PlacementFact._meta.concrete_fields]
+    if child_ids is None:
+        ids = list(
+            Placement.objects.order_by("child_id").values_list("child_id", flat=True).distinct()
+        )
+    else:
+        ids = sorted(set(child_ids))
+    found = []
+    for offset in range(0, len(ids), BATCH):
+        chunk = ids[offset : offset + BATCH]
+        expected: dict[int, set[tuple[Any, ...]]] = {}
+        for fact in _facts_of(chunk, models):
+            expected.setdefault(fact.child_id, set()).add(tuple(getattr(fact, n) for n in names))
+        stored: dict[int, set[tuple[Any, ...]]] = {}
+        for row in PlacementFact.objects.filter(child_id__in=chunk).values_list(*names):
+            stored.setdefault(row[names.index("child_id")], set()).add(row)
+        found += [c for c in chunk if expected.get(c, set()) != stored.get(c, set())]
+    return found

@@ -1,0 +1,151 @@
+"""The episode facts the indicators read: the rules per placement, and that every way of
+changing placements or the child keeps them current."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from homeward.care import actions as care
+from homeward.care.models import Placement
+from homeward.indicators.facts import Person, Stay, child_facts, stale
+from homeward.indicators.models import PlacementFact
+from homeward.registry.actions import child_anonymise, child_update
+
+pytestmark = pytest.mark.django_db
+
+day = datetime.date.fromisoformat
+
+
+def stay(pk, care_type, start, end=None, exit_destination=""):
+    return Stay(
+        pk, care_type, None, 1, 2, day(start), day(end) if end else None, exit_destination, None
+    )
+
+
+def test_episodes_entries_exits_and_neighbours():
+    person = Person(day("2015-06-15"), "F", True)
+    stays = [
+        # episode 1: an institution, then foster care starting a day after it ended
+        stay(1, "institution", "2020-01-01", "2020-06-01", "other_formal_care"),
+        stay(2, "foster", "2020-06-02", "2021-01-10", "reunified"),
+        # episode 2, two days after: one placement, reunified again
+        stay(3, "kinship", "2021-01-12", "2021-03-01", "reunified"),
+        # episode 3, still running; listed out of order on purpose
+        stay(5, "institution", "2022-05-01"),
+        stay(4, "small_group_home", "2022-02-01", "2022-05-01", "other_formal_care"),
+    ]
+    facts = {f.placement_id: f for f in child_facts(7, person, stays)}
+
+    assert [facts[pk].is_entry for pk in (1, 2, 3, 4, 5)] == [True, False, True, True, False]
+    assert [facts[pk].is_exit for pk in (1, 2, 3, 4, 5)] == [False, True, True, False, False]
+    assert [facts[pk].episode_order for pk in (1, 2, 3, 4, 5)] == [1, 2, 1, 1, 2]
+    assert facts[1].next_family and not facts[1].next_residential
+    assert facts[4].next_residential and not facts[4].next_family
+    assert not facts[2].next_family and not facts[2].next_residential
+    # the episode's exit, on each of its placements; none while it runs
+    assert (facts[1].episode_end, facts[1].episode_exit) == (day("2021-01-10"), "reunified")
+    assert (facts[5].episode_end, facts[5].episode_exit) == (None, "")
+    # neighbours for RU12 and RE12
+    assert facts[1].previous_entry is None
+    assert facts[2].previous_entry == day("2020-01-01")
+    assert facts[3].previous_entry == day("2020-01-01")
+    assert facts[2].next_entry == day("2021-01-12")
+    assert facts[3].next_entry == day("2022-02-01")
+    assert facts[5].next_entry is None  # still open
+    assert facts[2].previous_reunified_exit is None
+    assert facts[3].previous_reunified_exit == day("2021-01-10")
+    # the child's, copied, and ages at both ends
+    assert (facts[1].sex, facts[1].disability, facts[1].born) == ("F", True, day("2015-06-15"))
+    assert (facts[2].age_at_start, facts[2].age_at_end) == (4, 5)
+    assert facts[5].age_at_end is None
+
+
+def test_a_two_day_gap_starts_a_new_episode_and_a_one_day_gap_does_not():
+    person = Person(day("2010-01-01"), "M", False)
+    one_day = child_facts(
+        1, person, [stay(1, "foster", "2020-01-01", "2020-02-01", "other_formal_care"),
+                    stay(2, "foster", "2020-02-02")]
+    )  # fmt: skip
+    two_days = child_facts(
+        1, person, [stay(1, "foster", "2020-01-01", "2020-02-01", "other_formal_care"),
+                    stay(2, "foster", "2020-02-03")]
+    )  # fmt: skip
+    assert [f.is_entry for f in one_day] == [True, False]
+    assert [f.is_entry for f in two_days] == [True, True]
+
+
+@pytest.fixture
+def child(register_child):
+    return register_child(date_of_birth=day("2014-03-10"), sex="M")
+
+
+def test_the_care_actions_keep_the_facts_current(cast, child):
+    placement = care.placement_start(
+        actor=cast.case_manager_a,
+        child=child,
+        care_type="foster",
+        start=day("2024-01-10"),
+        district=cast.agency_a.area,
+        reason="test",
+        provider_name="A family",
+        emergency=True,
+    )
+    fact = PlacementFact.objects.get(placement=placement)
+    assert fact.is_entry and not fact.is_exit and fact.end is None
+    care.placement_end(
+        actor=cast.case_manager_a,
+        placement=placement,
+        end=day("2024-06-01"),
+        exit_destination="reunified",
+    )
+    fact.refresh_from_db()
+    assert fact.is_exit and fact.episode_exit == "reunified" and fact.age_at_end == 10
+    assert stale([child.pk]) == []
+
+
+def test_correcting_the_child_updates_the_facts_and_anonymising_keeps_no_birthday(
+    cast, child, put_placement
+):
+    placement = put_placement(
+        child=child,
+        care_type="institution",
+        institution=cast.institution,
+        region=cast.agency_a.area.parent,
+        district=cast.agency_a.area,
+        start=day("2023-05-01"),
+        reason="test",
+    )
+    child_update(
+        actor=cast.case_manager_a,
+        child=child,
+        version=child.version,
+        changes={"sex": "F", "has_disability": True, "disability_domains": ["mobility"]},
+    )
+    fact = PlacementFact.objects.get(placement=placement)
+    assert (fact.sex, fact.disability) == ("F", True)
+    child_anonymise(actor=None, child=child)
+    fact.refresh_from_db()
+    assert fact.born == day("2014-03-01")
+
+
+def test_the_command_finds_and_mends_facts_written_around_the_actions(cast, child, put_placement):
+    placement = put_placement(
+        child=child,
+        care_type="foster",
+        provider_name="—",
+        region=cast.agency_a.area.parent,
+        district=cast.agency_a.area,
+        start=day("2023-05-01"),
+        reason="test",
+    )
+    Placement.objects.filter(pk=placement.pk).update(
+        end=day("2024-01-01"), exit_destination="adopted"
+    )
+    with pytest.raises(CommandError, match="1 children"):
+        call_command("indicators_facts", "--check")
+    call_command("indicators_facts", verbosity=0)
+    call_command("indicators_facts", "--check")
+    assert PlacementFact.objects.get(placement=placement).is_exit
