@@ -197,7 +197,11 @@ class PlacementReview(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
-        indexes = [models.Index(fields=["placement", "reviewed_on"], name="review_placement_idx")]
+        indexes = [
+            models.Index(fields=["placement", "reviewed_on"], name="review_placement_idx"),
+            # FC9 (indicators): the reviews of a period, read from the index alone on PostgreSQL
+            models.Index(fields=["reviewed_on"], include=["placement"], name="review_date_idx"),
+        ]
         verbose_name = _("placement review")
         verbose_name_plural = _("placement reviews")
 

@@ -24,18 +24,15 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination
@@ -168,18 +165,42 @@ class Context:
     area: Location | None
 
 
+Condition = Callable[[Context], Q]
+EVERY_ROW: Condition = lambda ctx: Q()  # noqa: E731
+
+
 @dataclass(frozen=True)
 class Indicator:
+    """Rows (one per child or per placement, see ``counts``) and the conditions that make a
+    row count in the numerator and in the denominator: both are counted in one scan."""
+
     id: str
     title: Any
     kind: str  # "rate" (per 100,000 of population), "proportion", "ratio", "median_days"
-    numerator: Callable[[Context], QuerySet[PlacementFact]]
-    denominator: Callable[[Context], QuerySet[PlacementFact]] | None = None
-    counts: str = "child"  # count distinct children, or "placement"
+    rows: Callable[[Context], QuerySet[PlacementFact]]
+    numerator_if: Condition | None = EVERY_ROW  # None: only ``joined`` rows count
+    denominator_if: Condition | None = None  # proportions and ratios; rates divide by population
+    counts: str = "child"  # what a row stands for: a child, or a placement
     formula: Any = ""
+    # more numerator rows, none of them counted by ``numerator_if``, found in another table:
+    # counted in a query of their own, where the database joins that table once instead of
+    # asking it row by row
+    joined: Condition | None = None
+
+    def numerator(self, ctx: Context) -> QuerySet[PlacementFact]:
+        parts = [c(ctx) for c in (self.numerator_if, self.joined) if c is not None]
+        either = parts[0]
+        for part in parts[1:]:
+            either |= part
+        return self.rows(ctx).filter(either)
+
+    def denominator(self, ctx: Context) -> QuerySet[PlacementFact] | None:
+        if self.denominator_if is None:
+            return None
+        return self.rows(ctx).filter(self.denominator_if(ctx))
 
 
-def _fc1(ctx: Context) -> QuerySet[PlacementFact]:
+def _entries_in_period(ctx: Context) -> QuerySet[PlacementFact]:
     p = period_ending(ctx.day)
     return with_age(in_area(entries().filter(start__range=(p.start, p.end)), ctx.area), "start")
 
@@ -194,27 +215,33 @@ def _residential_endings(ctx: Context) -> QuerySet[PlacementFact]:
     return with_age(in_area(qs, ctx.area), "end")
 
 
-def _fc3_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+def _to_family(ctx: Context) -> Q:
+    # followed in the episode by a family-based placement, or ending it reunified or adopted
     home = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED]
-    return _residential_endings(ctx).filter(
-        Q(next_family=True) | Q(is_exit=True, exit_destination__in=home)
-    )
+    return Q(next_family=True) | Q(is_exit=True, exit_destination__in=home)
 
 
-def _fc3_denominator(ctx: Context) -> QuerySet[PlacementFact]:
-    return _residential_endings(ctx).filter(next_residential=False)
+def _not_to_residential(ctx: Context) -> Q:
+    return Q(next_residential=False)
 
 
-def _fc7_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+def _residential(ctx: Context) -> Q:
+    return Q(care_type__in=RESIDENTIAL)
+
+
+def _family_based(ctx: Context) -> Q:
+    return Q(care_type__in=FAMILY_BASED)
+
+
+def _plan_up_to_date(ctx: Context) -> Q:
     from homeward.plans.models import CarePlan, PlanStatus
 
-    plan = CarePlan.objects.filter(
-        case__child=OuterRef("child"),
-        status=PlanStatus.APPROVED,
-        decided_at__date__lte=ctx.day,
-        next_review_on__gte=ctx.day,
+    # decided on or before D in the local time zone: before the midnight that ends D
+    midnight = timezone.make_aware(datetime.datetime.combine(ctx.day + ONE_DAY, datetime.time()))
+    plans = CarePlan.objects.filter(
+        status=PlanStatus.APPROVED, decided_at__lt=midnight, next_review_on__gte=ctx.day
     )
-    return _in_care(ctx).filter(Exists(plan))
+    return Q(case__in=plans.values("case_id"))
 
 
 def _starting(ctx: Context) -> QuerySet[PlacementFact]:
@@ -222,21 +249,29 @@ def _starting(ctx: Context) -> QuerySet[PlacementFact]:
     return with_age(in_area(facts().filter(start__range=(p.start, p.end)), ctx.area), "start")
 
 
-def _fc8_numerator(ctx: Context) -> QuerySet[PlacementFact]:
-    return _starting(ctx).filter(gatekept_on__lte=F("start"))
+def _gatekept_before(ctx: Context) -> Q:
+    return Q(gatekept_on__lte=F("start"))
 
 
-def _fc9_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+# FC9: the latest review on or before D (or the start, if none) is within the interval before
+# D. Reviews come after the start, so either the placement started within the interval or,
+# having started earlier, a review falls in it.
+
+
+def _review_interval_start(ctx: Context) -> datetime.date:
+    return ctx.day - datetime.timedelta(days=settings.PLACEMENT_REVIEW_INTERVAL_DAYS)
+
+
+def _started_within_the_interval(ctx: Context) -> Q:
+    return Q(start__gte=_review_interval_start(ctx))
+
+
+def _reviewed_within_the_interval(ctx: Context) -> Q:
     from homeward.care.models import PlacementReview
 
-    # The latest review on or before D (or the start, if none) is within the interval before
-    # D: reviews come after the start, so either the placement started within the interval
-    # or a review falls in it.
-    since = ctx.day - datetime.timedelta(days=settings.PLACEMENT_REVIEW_INTERVAL_DAYS)
-    reviewed = PlacementReview.objects.filter(
-        placement=OuterRef("pk"), reviewed_on__range=(since, ctx.day)
-    )
-    return _in_care(ctx).filter(Q(start__gte=since) | Exists(reviewed))
+    since = _review_interval_start(ctx)
+    reviewed = PlacementReview.objects.filter(reviewed_on__range=(since, ctx.day))
+    return Q(start__lt=since, pk__in=reviewed.values("placement_id"))
 
 
 def _first_entries_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
@@ -247,18 +282,12 @@ def _first_entries_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
     return with_age(in_area(qs, ctx.area), "start")
 
 
-def _ru12_numerator(ctx: Context) -> QuerySet[PlacementFact]:
-    # The episode begun by this entry ends reunified within 12 months.
-    return (
-        _first_entries_prior_year(ctx)
-        .filter(episode_exit=ExitDestination.REUNIFIED)
-        .annotate(_end_key=date_key("episode_end"), _within_a_year=_plus_one_year("start"))
-        .filter(_end_key__lte=F("_within_a_year"))
-    )
+def _reunified_within_a_year(ctx: Context) -> Q:
+    return Q(reunified_within_a_year=True)
 
 
 def _first_reunified_exits_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
-    # a child counts once, by their first reunified exit of the prior year
+    # a child counts once, by their first exit as reunified of the prior year
     prior = prior_year(ctx.day)
     qs = exits().filter(
         exit_destination=ExitDestination.REUNIFIED, end__range=(prior.start, prior.end)
@@ -269,83 +298,57 @@ def _first_reunified_exits_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
     return with_age(in_area(qs, ctx.area), "end")
 
 
-def _re12_numerator(ctx: Context) -> QuerySet[PlacementFact]:
-    return (
-        _first_reunified_exits_prior_year(ctx)
-        .filter(next_entry__isnull=False)
-        .annotate(_start_key=date_key("next_entry"), _within_a_year=_plus_one_year("end"))
-        .filter(_start_key__lte=F("_within_a_year"))
-    )
-
-
-def date_key(column: str) -> Any:
-    """A date as the integer yyyymmdd: comparable, and a year later is key + 10000 — exact
-    calendar months in SQLite and PostgreSQL alike."""
-    return ExpressionWrapper(
-        ExtractYear(column) * 10000 + ExtractMonth(column) * 100 + ExtractDay(column),
-        output_field=IntegerField(),
-    )
-
-
-def _plus_one_year(column: str) -> Any:
-    """The key of the same calendar day twelve months after ``column``."""
-    return ExpressionWrapper(date_key(column) + 10000, output_field=IntegerField())
+def _reentered_within_a_year(ctx: Context) -> Q:
+    return Q(reentered_within_a_year=True)
 
 
 def _ttp(ctx: Context) -> QuerySet[PlacementFact]:
     return _starting(ctx).filter(gatekept_on__isnull=False)
 
 
-def _stab_numerator(ctx: Context) -> QuerySet[PlacementFact]:
+def _stable(ctx: Context) -> Q:
     # The placements of the current episode started on or before D, counted up to the one
     # open on D (a child's placements never overlap: placement_start and the census import
     # refuse it).
-    return _in_care(ctx).filter(episode_order__lte=2)
-
-
-def _residential_on(ctx: Context) -> QuerySet[PlacementFact]:
-    return _in_care(ctx).filter(care_type__in=RESIDENTIAL)
-
-
-def _family_on(ctx: Context) -> QuerySet[PlacementFact]:
-    return _in_care(ctx).filter(care_type__in=FAMILY_BASED)
+    return Q(episode_order__lte=2)
 
 
 INDICATORS: dict[str, Indicator] = {
     i.id: i
     for i in [
-        Indicator("FC1", _("Entries into formal care, per 100,000 children"), "rate", _fc1,
-                  counts="placement",
+        Indicator("FC1", _("Entries into formal care, per 100,000 children"), "rate",
+                  _entries_in_period, counts="placement",
                   formula=_("entries with a start in P ÷ population × 100,000")),
         Indicator("FC2", _("Children in formal care, per 100,000 children"), "rate", _in_care,
                   formula=_("children in formal care on D ÷ population × 100,000")),
         Indicator("FC3", _("Residential placements ending in family-based care"), "proportion",
-                  _fc3_numerator, _fc3_denominator, counts="placement",
+                  _residential_endings, _to_family, _not_to_residential, counts="placement",
                   formula=_("residential placements ending in P to family-based care, or ending "
                             "the episode reunified or adopted ÷ residential placements ending in "
                             "P not followed by another residential placement")),
         Indicator("FC4", _("Children in residential care for each child in family-based care"),
-                  "ratio", _residential_on, _family_on,
+                  "ratio", _in_care, _residential, _family_based,
                   formula=_("children in residential care on D ÷ children in family-based care "
                             "on D")),
         Indicator("FC7", _("Children in care with an up-to-date care plan"), "proportion",
-                  _fc7_numerator, _in_care,
+                  _in_care, None, EVERY_ROW, joined=_plan_up_to_date,
                   formula=_("children in formal care on D with an approved care plan whose next "
                             "review is not overdue ÷ children in formal care on D")),
         Indicator("FC8", _("Placements with a prior gatekeeping decision"), "proportion",
-                  _fc8_numerator, _starting, counts="placement",
+                  _starting, _gatekept_before, EVERY_ROW, counts="placement",
                   formula=_("placements starting in P with a gatekeeping decision dated on or "
                             "before the start ÷ placements starting in P")),
-        Indicator("FC9", _("Placements reviewed on time"), "proportion", _fc9_numerator,
-                  _in_care, counts="placement",
+        Indicator("FC9", _("Placements reviewed on time"), "proportion", _in_care,
+                  _started_within_the_interval, EVERY_ROW, counts="placement",
+                  joined=_reviewed_within_the_interval,
                   formula=_("placements open on D reviewed within the review interval before D "
                             "÷ placements open on D")),
         Indicator("RU12", _("Reunified within 12 months of entry"), "proportion",
-                  _ru12_numerator, _first_entries_prior_year,
+                  _first_entries_prior_year, _reunified_within_a_year, EVERY_ROW,
                   formula=_("children entering in the prior year whose episode ended reunified "
                             "within 12 months ÷ children entering in the prior year")),
         Indicator("RE12", _("Re-entry within 12 months of reunification"), "proportion",
-                  _re12_numerator, _first_reunified_exits_prior_year,
+                  _first_reunified_exits_prior_year, _reentered_within_a_year, EVERY_ROW,
                   formula=_("children reunified in the prior year who entered care again within "
                             "12 months ÷ children reunified in the prior year")),
         Indicator("TTP", _("Days from gatekeeping decision to placement (median)"),
@@ -353,7 +356,7 @@ INDICATORS: dict[str, Indicator] = {
                   formula=_("median days from the gatekeeping decision to the start, placements "
                             "starting in P")),
         Indicator("STAB", _("Children with at most 2 placements in the current episode"),
-                  "proportion", _stab_numerator, _in_care,
+                  "proportion", _in_care, _stable, EVERY_ROW,
                   formula=_("children in formal care on D whose current episode has at most 2 "
                             "placements started on or before D ÷ children in formal care on D")),
     ]
@@ -382,15 +385,32 @@ class Result:
     rows: list[Row] = field(default_factory=list)
 
 
-def _count(qs: QuerySet[PlacementFact], indicator: Indicator, dims: list[str]) -> Any:
-    measure = Count("child", distinct=True) if indicator.counts == "child" else Count("pk")
-    if not dims:
-        return qs.aggregate(n=measure)["n"] or 0
+Counts = dict[tuple[Any, ...], int]
+
+
+def _count(qs: QuerySet[PlacementFact], dims: list[str], **conditions: Q) -> dict[str, Counts]:
+    """Rows counted by the values of ``dims`` (one group, ``()``, without any), once for each
+    condition, in one query.
+
+    Rows, not distinct children, even where an indicator counts children: each child has one
+    row there — stocks read the placement open on D and a child's placements never overlap;
+    RU12 and RE12 keep each child's first entry or exit. So the counts of a breakdown add up
+    to the total, and one query gives both."""
     fields = [DIMENSIONS[d] for d in dims]
-    return {
-        tuple(row[f] for f in fields): row["n"]
-        for row in qs.order_by().values(*fields).annotate(n=measure)
+    measures = {
+        name: Count("pk", filter=condition) if condition else Count("*")
+        for name, condition in conditions.items()
     }
+    counted: dict[str, Counts] = {name: {} for name in conditions}
+    if not fields:
+        totals = qs.aggregate(**measures)
+        return {name: {(): totals[name] or 0} for name in conditions}
+    for row in qs.order_by().values(*fields).annotate(**measures):
+        key = tuple(row[f] for f in fields)
+        for name in conditions:
+            if row[name]:
+                counted[name][key] = row[name]
+    return counted
 
 
 def _value(indicator: Indicator, numerator: int, denominator: int | None) -> float | None:
@@ -402,16 +422,29 @@ def _value(indicator: Indicator, numerator: int, denominator: int | None) -> flo
 
 
 def _median_days(qs: QuerySet[PlacementFact]) -> tuple[int, float | None]:
-    """The median by ordering in the database and reading the middle one or two rows."""
-    days = qs.annotate(
-        wait=ExpressionWrapper(F("start") - F("gatekept_on"), output_field=DurationField())
-    ).order_by("wait")
-    n = days.count()
-    if n == 0:
+    """The median wait, exactly, from the database's count of placements per wait: a few
+    hundred distinct waits however many placements."""
+    waits = (
+        qs.annotate(
+            wait=ExpressionWrapper(F("start") - F("gatekept_on"), output_field=DurationField())
+        )
+        .order_by()
+        .values("wait")
+        .annotate(n=Count("*"))
+    )
+    histogram = sorted(
+        (w.days if isinstance(w, datetime.timedelta) else int(w), n)
+        for w, n in ((row["wait"], row["n"]) for row in waits)
+    )
+    total = sum(n for _wait, n in histogram)
+    if total == 0:
         return 0, None
-    middle = list(days.values_list("wait", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    values = [m.days if isinstance(m, datetime.timedelta) else int(m) for m in middle]
-    return n, sum(values) / len(values)
+    middle = [(total - 1) // 2, total // 2]  # positions of the middle one or two
+    values, seen = [], 0
+    for wait, n in histogram:
+        values += [wait] * sum(1 for m in middle if seen <= m < seen + n)
+        seen += n
+    return total, sum(values) / len(values)
 
 
 def compute(
@@ -420,29 +453,36 @@ def compute(
     indicator = INDICATORS[indicator_id]
     dims = [d for d in (by or []) if d in DIMENSIONS]
     ctx = Context(day, area)
-    numerator_qs = indicator.numerator(ctx)
     if indicator.kind == "median_days":
-        n, median = _median_days(numerator_qs)
+        n, median = _median_days(indicator.numerator(ctx))
         return Result(indicator, day, area, n, None, median)
-    denominator_qs: QuerySet[PlacementFact] | None = None
+    conditions = {
+        name: condition(ctx)
+        for name, condition in (("n", indicator.numerator_if), ("d", indicator.denominator_if))
+        if condition is not None
+    }
+    counted = _count(indicator.rows(ctx), dims, **conditions)
+    top = counted.get("n", {})
+    bottom = counted.get("d")
+    if indicator.joined is not None:
+        more = _count(indicator.rows(ctx).filter(indicator.joined(ctx)), dims, n=Q())["n"]
+        top = {key: top.get(key, 0) + more.get(key, 0) for key in set(top) | set(more)}
     if indicator.kind == "rate":
         denominator: int | None = population(area, day.year)
-    elif indicator.denominator is not None:
-        denominator_qs = indicator.denominator(ctx)
-        denominator = _count(denominator_qs, indicator, [])
+    elif bottom is not None:
+        denominator = sum(bottom.values())
     else:
         denominator = None
-    numerator = _count(numerator_qs, indicator, [])
-    value = _value(indicator, numerator, denominator)
-    result = Result(indicator, day, area, numerator, denominator, value)
+    numerator = sum(top.values())
+    result = Result(
+        indicator, day, area, numerator, denominator, _value(indicator, numerator, denominator)
+    )
     if dims:
-        top = _count(numerator_qs, indicator, dims)
-        bottom = _count(denominator_qs, indicator, dims) if denominator_qs is not None else {}
-        keys = sorted(set(top) | set(bottom), key=lambda k: tuple(_order(x) for x in k))
+        keys = sorted(set(top) | set(bottom or {}), key=lambda k: tuple(_order(x) for x in k))
         for key in keys:
             group = dict(zip(dims, key, strict=True))
             num = top.get(key, 0)
-            den = bottom.get(key) if denominator_qs is not None else _population_for(group, day)
+            den = bottom.get(key) if bottom is not None else _population_for(group, day)
             result.rows.append(Row(group, num, den, _value(indicator, num, den)))
     return result
 

@@ -14,12 +14,14 @@ the previous one ended. Within them:
 - an **entry** is an episode's first placement, an **exit** its last once it has ended, and
   the placement after one in its episode is what it was **followed** by (family-based or
   residential);
-- the **episode order** counts the placements of the episode up to this one;
-- the **episode end** is the end of the episode's exit and its destination (none while the
-  episode runs);
-- the **previous entry** (the latest entry before the start), **previous reunified exit** (the
-  latest exit as ``reunified`` before the end) and **next entry** (the first entry after the
-  end) are the neighbours the flow indicators RU12 and RE12 ask for.
+- the **episode order** counts the placements of the episode up to this one (STAB);
+- an entry whose episode ended ``reunified`` within 12 months of its start is **reunified
+  within a year**, an exit followed by the child's next entry within 12 months of its end
+  **re-entered within a year** (RU12, RE12);
+- the **previous entry** (the latest entry before the start) and **previous reunified exit**
+  (the latest exit as ``reunified`` before the end) tell the first entry or exit of a child in
+  a year (RU12, RE12);
+- the child's date of birth, sex, disability and case are copied beside each placement.
 """
 
 from __future__ import annotations
@@ -59,6 +61,15 @@ class Person:
     born: datetime.date
     sex: str
     disability: bool
+    case_id: int | None = None
+
+
+def within_a_year(since: datetime.date, day: datetime.date | None) -> bool:
+    """``day`` is on or before the same calendar day twelve months after ``since`` (29 February
+    counts as the 29th: 1 March the next year is past it)."""
+    if day is None:
+        return False
+    return (day.year, day.month, day.day) <= (since.year + 1, since.month, since.day)
 
 
 def age_on(born: datetime.date, day: datetime.date) -> int:
@@ -97,6 +108,7 @@ def child_facts(
             for r in runs[:number]
             if r[-1].end is not None and r[-1].exit_destination == ExitDestination.REUNIFIED
         ]
+        reunified = ended and last.exit_destination == ExitDestination.REUNIFIED
         for order, s in enumerate(run, start=1):
             following = run[order] if order < len(run) else None
             is_exit = s is last and ended
@@ -122,13 +134,17 @@ def child_facts(
                     next_family=following is not None and following.care_type in FAMILY_BASED,
                     next_residential=following is not None and following.care_type in RESIDENTIAL,
                     episode_order=order,
-                    episode_end=last.end if ended else None,
-                    episode_exit=last.exit_destination if ended else "",
+                    reunified_within_a_year=order == 1
+                    and reunified
+                    and within_a_year(s.start, last.end),
+                    reentered_within_a_year=is_exit
+                    and s.end is not None
+                    and within_a_year(s.end, next_entry),
                     previous_entry=previous_entry if order == 1 else run[0].start,
                     previous_reunified_exit=max(reunified_before, default=None)
                     if s.end is not None
                     else None,
-                    next_entry=next_entry if s.end is not None else None,
+                    case_id=person.case_id,
                 )
             )
     return facts
@@ -149,10 +165,10 @@ STAY_FIELDS = [
 
 def _facts_of(child_ids: list[int], models: Models) -> Iterator[Any]:
     people = {
-        pk: Person(born, sex, disability)
-        for pk, born, sex, disability in models.child.objects.filter(pk__in=child_ids).values_list(
-            "pk", "date_of_birth", "sex", "has_disability"
-        )
+        pk: Person(born, sex, disability, case_id)
+        for pk, born, sex, disability, case_id in models.child.objects.filter(
+            pk__in=child_ids
+        ).values_list("pk", "date_of_birth", "sex", "has_disability", "case")
     }
     stays: dict[int, list[Stay]] = {}
     rows = (

@@ -73,16 +73,23 @@ class PlacementFact(models.Model):
     next_family = models.BooleanField()  # a family-based placement follows within a day
     next_residential = models.BooleanField()  # a residential placement follows within a day
     episode_order = models.PositiveSmallIntegerField()  # placements of the episode so far
-    episode_end = models.DateField(null=True)  # the episode's exit, while it has one
-    episode_exit = models.CharField(max_length=20, blank=True)
+    # RU12 on an entry: the episode it begins ended reunified within 12 months of its start;
+    # RE12 on an exit: the child entered care again within 12 months of its end
+    reunified_within_a_year = models.BooleanField()
+    reentered_within_a_year = models.BooleanField()
     previous_entry = models.DateField(null=True)  # the child's latest entry before the start
-    previous_reunified_exit = models.DateField(null=True)  # ... reunified exit before the end
-    next_entry = models.DateField(null=True)  # the child's first entry after the end
+    previous_reunified_exit = models.DateField(null=True)  # ... exit as reunified before the end
+    # the child's case, for the care plans (FC7)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["child"], name="fact_child_idx"),
-            models.Index(fields=["start"], name="fact_start_idx"),
+            # a region's or a district's indicators read their rows, not the whole country's
+            models.Index(fields=["region"], name="fact_region_idx"),
+            models.Index(fields=["district"], name="fact_district_idx"),
         ]
 
     def __str__(self) -> str:

@@ -85,7 +85,16 @@ class CarePlan(PublicModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "status"], name="plan_case_status_idx")]
+        indexes = [
+            models.Index(fields=["case", "status"], name="plan_case_status_idx"),
+            # FC7 (indicators): the approved plans not yet due for review on a day, read from
+            # the index alone on PostgreSQL
+            models.Index(
+                fields=["status", "next_review_on"],
+                include=["case", "decided_at"],
+                name="plan_review_due_idx",
+            ),
+        ]
         verbose_name = _("care plan")
         verbose_name_plural = _("care plans")
 

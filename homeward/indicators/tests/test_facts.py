@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from homeward.care import actions as care
 from homeward.care.models import Placement
-from homeward.indicators.facts import Person, Stay, child_facts, stale
+from homeward.indicators.facts import Person, Stay, child_facts, stale, within_a_year
 from homeward.indicators.models import PlacementFact
 from homeward.registry.actions import child_anonymise, child_update
 
@@ -45,22 +45,32 @@ def test_episodes_entries_exits_and_neighbours():
     assert facts[1].next_family and not facts[1].next_residential
     assert facts[4].next_residential and not facts[4].next_family
     assert not facts[2].next_family and not facts[2].next_residential
-    # the episode's exit, on each of its placements; none while it runs
-    assert (facts[1].episode_end, facts[1].episode_exit) == (day("2021-01-10"), "reunified")
-    assert (facts[5].episode_end, facts[5].episode_exit) == (None, "")
+    # RU12: the episode begun on 2020-01-01 ended reunified on 2021-01-10, more than a year
+    # later; the one begun on 2021-01-12 within it
+    assert not facts[1].reunified_within_a_year and facts[3].reunified_within_a_year
+    assert not facts[2].reunified_within_a_year  # not an entry
+    # RE12: after the exit of 2021-01-10, the next entry came two days later; after that of
+    # 2021-03-01, eleven months later
+    assert facts[2].reentered_within_a_year and facts[3].reentered_within_a_year
     # neighbours for RU12 and RE12
     assert facts[1].previous_entry is None
     assert facts[2].previous_entry == day("2020-01-01")
     assert facts[3].previous_entry == day("2020-01-01")
-    assert facts[2].next_entry == day("2021-01-12")
-    assert facts[3].next_entry == day("2022-02-01")
-    assert facts[5].next_entry is None  # still open
+    assert not facts[5].reentered_within_a_year  # still open
     assert facts[2].previous_reunified_exit is None
     assert facts[3].previous_reunified_exit == day("2021-01-10")
     # the child's, copied, and ages at both ends
     assert (facts[1].sex, facts[1].disability, facts[1].born) == ("F", True, day("2015-06-15"))
     assert (facts[2].age_at_start, facts[2].age_at_end) == (4, 5)
     assert facts[5].age_at_end is None
+
+
+def test_within_a_year_is_the_same_calendar_day_twelve_months_on():
+    assert within_a_year(day("2023-05-10"), day("2024-05-10"))
+    assert not within_a_year(day("2023-05-10"), day("2024-05-11"))
+    assert within_a_year(day("2024-02-29"), day("2025-02-28"))
+    assert not within_a_year(day("2024-02-29"), day("2025-03-01"))
+    assert not within_a_year(day("2024-02-29"), None)
 
 
 def test_a_two_day_gap_starts_a_new_episode_and_a_one_day_gap_does_not():
@@ -102,7 +112,8 @@ def test_the_care_actions_keep_the_facts_current(cast, child):
         exit_destination="reunified",
     )
     fact.refresh_from_db()
-    assert fact.is_exit and fact.episode_exit == "reunified" and fact.age_at_end == 10
+    assert fact.is_exit and fact.exit_destination == "reunified" and fact.age_at_end == 10
+    assert fact.case_id == child.case.pk
     assert stale([child.pk]) == []
 
 
