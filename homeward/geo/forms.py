@@ -9,7 +9,8 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from homeward.geo.models import Level
+from homeward.core.forms import QuickSelect
+from homeward.geo.models import Level, Location, name_for_reader
 from homeward.geo.selectors import area_choices, place_choices
 
 
@@ -22,22 +23,26 @@ class GroupedLocationIterator(BaseChoiceIterator):
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        groups: dict[str, list[tuple[str, str]]] = {}
-        district_names: dict[int, str] = {}
         if self.field.queryset is None:
             return
-        queryset = self.field.queryset.select_related("parent", "parent__parent")
-        for location in queryset:
-            if location.level == Level.REGION:
-                region, label = location, str(location)
-            elif location.level == Level.DISTRICT:
-                region, label = location.parent, str(location)
-                district_names[location.pk] = label
+        # Plain rows, not model instances: the tree is small, and a select of a hundred places
+        # is drawn on many pages.
+        columns = ("pk", "code", "level", "parent_id", "name_latin", "name_ru", "name_local")
+        rows = {row[0]: row for row in Location.objects.values_list(*columns)}
+
+        def name(pk: int) -> str:
+            return name_for_reader(*rows[pk][4:])
+
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for pk, code, level, parent_id, *_names in self.field.queryset.values_list(*columns):
+            if level == Level.REGION:
+                region, label = name(pk), name(pk)
+            elif level == Level.DISTRICT:
+                region, label = name(parent_id), name(pk)
             else:
-                region = location.parent.parent
-                district = district_names.get(location.parent_id, str(location.parent))
-                label = f"{district} › {location}"
-            groups.setdefault(str(region), []).append((location.code, label))
+                region = name(rows[parent_id][3])
+                label = f"{name(parent_id)} › {name(pk)}"
+            groups.setdefault(region, []).append((code, label))
         yield from groups.items()
 
 
@@ -45,6 +50,7 @@ class LocationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A select of locations grouped by region; values are location codes, never ids."""
 
     iterator = GroupedLocationIterator  # type: ignore[assignment]
+    widget = QuickSelect
     default_error_messages = {
         "invalid_choice": _("Unknown location code. Choose a place from the list."),
     }

@@ -46,14 +46,18 @@ class Location(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the reader's language where we have it, else the local name."""
-        language = (get_language() or "en")[:2]
-        if language == "en":
-            return self.name_latin
-        if language == "ru" and self.name_ru:
-            return self.name_ru
-        return self.name_local
+        return name_for_reader(self.name_latin, self.name_ru, self.name_local)
 
     @property
     def country_code(self) -> str:
         return self.path.split("/", 1)[0]
+
+
+def name_for_reader(name_latin: str, name_ru: str, name_local: str) -> str:
+    """The name in the reader's language where we have it, else the local name."""
+    language = (get_language() or "en")[:2]
+    if language == "en":
+        return name_latin
+    if language == "ru" and name_ru:
+        return name_ru
+    return name_local

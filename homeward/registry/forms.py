@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Agency
-from homeward.core.forms import StyledFormMixin, VersionField
+from homeward.core.forms import QuickSelect, StyledFormMixin, VersionField
 from homeward.core.models import Sex
 from homeward.geo.forms import LocationChoiceField
 from homeward.institutions.models import Institution
@@ -91,20 +91,25 @@ class ChildRegisterForm(ChildForm):
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("Any")), *Sex.choices])
+    sex = forms.ChoiceField(
+        label=_("Sex"), required=False, widget=QuickSelect, choices=[("", _("Any")), *Sex.choices]
+    )
     legal_status = forms.ChoiceField(
         label=_("Legal status"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Any")), *LegalStatus.choices],
     )
     age_band = forms.ChoiceField(
         label=_("Age"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Any")), *[(band, band) for band in AGE_BANDS]],
     )
     disability = forms.ChoiceField(
         label=_("Disability"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
     )
     location = LocationChoiceField(areas=True, label=_("Area"), required=False)
@@ -114,10 +119,12 @@ class ChildFilterForm(forms.Form):
         queryset=Institution.objects.filter(is_active=True).order_by("name"),
         to_field_name="code",
         empty_label=_("Any"),
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("name", _("Name A–Z")),
             ("-name", _("Name Z–A")),

@@ -1,0 +1,58 @@
+"""Shared form pieces: the select drawn in Python and the location choices."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+from django.utils import translation
+
+from homeward.core.forms import QuickSelect
+from homeward.geo.forms import LocationChoiceField
+from homeward.geo.models import Level, Location
+
+CHOICES = [
+    ("", "—"),
+    ("a", "Ann & <Bob>"),
+    ('Group "1"', [("b", "Boris"), ("c", "Clara")]),
+    ("b", "Boris again"),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "b", "c", "nothing"])
+def test_the_quick_select_draws_what_django_draws(value):
+    attrs = {"id": "id_who", "class": "form-select", "required": True, "aria-describedby": "x"}
+    django_html = forms.Select(attrs=attrs, choices=CHOICES).render("who", value)
+    quick_html = QuickSelect(attrs=attrs, choices=CHOICES).render("who", value)
+    assert parse_html(quick_html) == parse_html(django_html)
+    assert "Ann &amp; &lt;Bob&gt;" in quick_html
+
+
+def test_the_quick_select_selects_every_value_of_a_multiple_select():
+    class Multiple(QuickSelect):
+        allow_multiple_selected = True
+
+    html = Multiple(choices=CHOICES).render("who", ["a", "c"])
+    expected = forms.SelectMultiple(choices=CHOICES).render("who", ["a", "c"])
+    assert parse_html(html.replace("<select ", "<select multiple ")) == parse_html(expected)
+
+
+@pytest.mark.django_db
+def test_location_choices_are_grouped_by_region_in_the_readers_language(cast):
+    field = LocationChoiceField(areas=True)
+    with translation.override("en"):
+        groups = dict(list(field.choices)[1:])
+    with translation.override("ru"):
+        groups_ru = dict(list(field.choices)[1:])
+    district = cast.agency_a.area
+    region = district.parent
+    assert (district.code, district.name_latin) in groups[region.name_latin]
+    assert (region.code, region.name_latin) in groups[region.name_latin]
+    assert (district.code, district.name_ru or district.name_local) in groups_ru[
+        region.name_ru or region.name_local
+    ]
+    locality = Location.objects.filter(level=Level.LOCALITY).select_related("parent__parent")[0]
+    with translation.override("en"):
+        places = dict(list(LocationChoiceField().choices)[1:])
+    in_region = places[locality.parent.parent.name_latin]
+    assert (locality.code, f"{locality.parent.name_latin} › {locality.name_latin}") in in_region
