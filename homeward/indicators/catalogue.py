@@ -78,27 +78,7 @@ def compute(
         return operational.compute(
             indicator_id, day, area, dims, institution=institution, baseline=baseline
         )
-    if institution is None:
-        return engine.compute(indicator_id, day, area, dims)
-    return _for_institution(indicator_id, day, institution, [d for d in dims if d != "institution"])
-
-
-def _for_institution(
-    indicator_id: str, day: datetime.date, institution: Any, dims: list[str]
-) -> Result:
-    whole = engine.compute(indicator_id, day, None, ["institution"])
-    mine = [r for r in whole.rows if r.group.get("institution") == institution.code]
-    numerator = mine[0].numerator if mine else 0
-    denominator = mine[0].denominator if mine else (0 if whole.denominator is not None else None)
-    value = mine[0].value if mine else None
-    result = Result(whole.indicator, day, None, numerator, denominator, value)
-    if dims:
-        split = engine.compute(indicator_id, day, None, ["institution", *dims])
-        for row in split.rows:
-            if row.group.get("institution") == institution.code:
-                group = {k: v for k, v in row.group.items() if k != "institution"}
-                result.rows.append(engine.Row(group, row.numerator, row.denominator, row.value))
-    return result
+    return engine.compute(indicator_id, day, area, dims, institution=institution)
 
 
 def month_ends(day: datetime.date, months: int) -> list[datetime.date]:
@@ -164,9 +144,7 @@ def counted_children(
         fields = entry.dimensions
         child = entry.child
     else:
-        rows = entry.numerator(engine.Context(day, None if institution is not None else area))
-        if institution is not None:
-            rows = rows.filter(institution=institution)
+        rows = entry.numerator(engine.Context(day, area, institution))
         fields = engine.DIMENSIONS
         child = "child_id"
     for name, value in (group or {}).items():

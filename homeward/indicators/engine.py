@@ -163,6 +163,7 @@ def population(area: Location | None, year: int) -> int | None:
 class Context:
     day: datetime.date
     area: Location | None
+    institution: Any = None  # one institution's placements only (the area is then ignored)
 
 
 Condition = Callable[[Context], Q]
@@ -187,17 +188,22 @@ class Indicator:
     # asking it row by row
     joined: Condition | None = None
 
+    def rows_in(self, ctx: Context) -> QuerySet[PlacementFact]:
+        if ctx.institution is None:
+            return self.rows(ctx)
+        return self.rows(Context(ctx.day, None)).filter(institution=ctx.institution)
+
     def numerator(self, ctx: Context) -> QuerySet[PlacementFact]:
         parts = [c(ctx) for c in (self.numerator_if, self.joined) if c is not None]
         either = parts[0]
         for part in parts[1:]:
             either |= part
-        return self.rows(ctx).filter(either)
+        return self.rows_in(ctx).filter(either)
 
     def denominator(self, ctx: Context) -> QuerySet[PlacementFact] | None:
         if self.denominator_if is None:
             return None
-        return self.rows(ctx).filter(self.denominator_if(ctx))
+        return self.rows_in(ctx).filter(self.denominator_if(ctx))
 
 
 def _entries_in_period(ctx: Context) -> QuerySet[PlacementFact]:
@@ -448,11 +454,17 @@ def _median_days(qs: QuerySet[PlacementFact]) -> tuple[int, float | None]:
 
 
 def compute(
-    indicator_id: str, day: datetime.date, area: Location | None = None, by: list[str] | None = None
+    indicator_id: str,
+    day: datetime.date,
+    area: Location | None = None,
+    by: list[str] | None = None,
+    institution: Any = None,
 ) -> Result:
+    """One indicator on ``day`` in ``area`` (None: everywhere) or for one institution's
+    placements, whole and by the disaggregations in ``by``."""
     indicator = INDICATORS[indicator_id]
     dims = [d for d in (by or []) if d in DIMENSIONS]
-    ctx = Context(day, area)
+    ctx = Context(day, area if institution is None else None, institution)
     if indicator.kind == "median_days":
         n, median = _median_days(indicator.numerator(ctx))
         return Result(indicator, day, area, n, None, median)
@@ -461,28 +473,33 @@ def compute(
         for name, condition in (("n", indicator.numerator_if), ("d", indicator.denominator_if))
         if condition is not None
     }
-    counted = _count(indicator.rows(ctx), dims, **conditions)
+    counted = _count(indicator.rows_in(ctx), dims, **conditions)
     top = counted.get("n", {})
     bottom = counted.get("d")
     if indicator.joined is not None:
-        more = _count(indicator.rows(ctx).filter(indicator.joined(ctx)), dims, n=Q())["n"]
+        more = _count(indicator.rows_in(ctx).filter(indicator.joined(ctx)), dims, n=Q())["n"]
         top = {key: top.get(key, 0) + more.get(key, 0) for key in set(top) | set(more)}
+    # population is known by area, not by institution
+    by_area = institution is None
     if indicator.kind == "rate":
-        denominator: int | None = population(area, day.year)
+        denominator: int | None = population(area, day.year) if by_area else None
     elif bottom is not None:
         denominator = sum(bottom.values())
     else:
         denominator = None
     numerator = sum(top.values())
     result = Result(
-        indicator, day, area, numerator, denominator, _value(indicator, numerator, denominator)
+        indicator, day, ctx.area, numerator, denominator, _value(indicator, numerator, denominator)
     )
     if dims:
         keys = sorted(set(top) | set(bottom or {}), key=lambda k: tuple(_order(x) for x in k))
         for key in keys:
             group = dict(zip(dims, key, strict=True))
             num = top.get(key, 0)
-            den = bottom.get(key) if bottom is not None else _population_for(group, day)
+            if bottom is not None:
+                den = bottom.get(key)
+            else:
+                den = _population_for(group, day) if by_area else None
             result.rows.append(Row(group, num, den, _value(indicator, num, den)))
     return result
 

@@ -87,9 +87,10 @@ class PlacementFact(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["child"], name="fact_child_idx"),
-            # a region's or a district's indicators read their rows, not the whole country's
+            # an area's or an institution's indicators read their rows, not the country's
             models.Index(fields=["region"], name="fact_region_idx"),
             models.Index(fields=["district"], name="fact_district_idx"),
+            models.Index(fields=["institution"], name="fact_institution_idx"),
         ]
 
     def __str__(self) -> str:

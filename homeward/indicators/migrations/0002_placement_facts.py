@@ -110,6 +110,7 @@ class Migration(migrations.Migration):
                     models.Index(fields=["child"], name="fact_child_idx"),
                     models.Index(fields=["region"], name="fact_region_idx"),
                     models.Index(fields=["district"], name="fact_district_idx"),
+                    models.Index(fields=["institution"], name="fact_institution_idx"),
                 ],
             },
         ),
