@@ -327,6 +327,7 @@ def placement_review(
     review.full_clean()
     review.save()
     Placement.objects.filter(pk=placement.pk).update(next_review_on=next_review_on)
+    refresh_facts([placement.child_id])
     placement.next_review_on = next_review_on
     case = _case(placement.child)
     if case is not None:

@@ -32,7 +32,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination
@@ -240,14 +239,8 @@ def _family_based(ctx: Context) -> Q:
 
 
 def _plan_up_to_date(ctx: Context) -> Q:
-    from homeward.plans.models import CarePlan, PlanStatus
-
-    # decided on or before D in the local time zone: before the midnight that ends D
-    midnight = timezone.make_aware(datetime.datetime.combine(ctx.day + ONE_DAY, datetime.time()))
-    plans = CarePlan.objects.filter(
-        status=PlanStatus.APPROVED, decided_at__lt=midnight, next_review_on__gte=ctx.day
-    )
-    return Q(case__in=plans.values("case_id"))
+    # the case's approved plan was decided on or before D and is not overdue for review on D
+    return Q(plan_decided_on__lte=ctx.day, plan_review_due__gte=ctx.day)
 
 
 def _starting(ctx: Context) -> QuerySet[PlacementFact]:
@@ -260,24 +253,26 @@ def _gatekept_before(ctx: Context) -> Q:
 
 
 # FC9: the latest review on or before D (or the start, if none) is within the interval before
-# D. Reviews come after the start, so either the placement started within the interval or,
-# having started earlier, a review falls in it.
+# D. Reviews come after the start, so a placement started within the interval counts; one
+# started earlier counts when its latest review is in the interval, or — on a past D, when it
+# has been reviewed since — when one of its reviews is.
 
 
 def _review_interval_start(ctx: Context) -> datetime.date:
     return ctx.day - datetime.timedelta(days=settings.PLACEMENT_REVIEW_INTERVAL_DAYS)
 
 
-def _started_within_the_interval(ctx: Context) -> Q:
-    return Q(start__gte=_review_interval_start(ctx))
+def _reviewed_on_time(ctx: Context) -> Q:
+    since = _review_interval_start(ctx)
+    return Q(start__gte=since) | Q(last_review_on__range=(since, ctx.day))
 
 
-def _reviewed_within_the_interval(ctx: Context) -> Q:
+def _reviewed_on_time_before_later_reviews(ctx: Context) -> Q:
     from homeward.care.models import PlacementReview
 
     since = _review_interval_start(ctx)
     reviewed = PlacementReview.objects.filter(reviewed_on__range=(since, ctx.day))
-    return Q(start__lt=since, pk__in=reviewed.values("placement_id"))
+    return Q(start__lt=since, last_review_on__gt=ctx.day, pk__in=reviewed.values("placement_id"))
 
 
 def _first_entries_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
@@ -337,7 +332,7 @@ INDICATORS: dict[str, Indicator] = {
                   formula=_("children in residential care on D ÷ children in family-based care "
                             "on D")),
         Indicator("FC7", _("Children in care with an up-to-date care plan"), "proportion",
-                  _in_care, None, EVERY_ROW, joined=_plan_up_to_date,
+                  _in_care, _plan_up_to_date, EVERY_ROW,
                   formula=_("children in formal care on D with an approved care plan whose next "
                             "review is not overdue ÷ children in formal care on D")),
         Indicator("FC8", _("Placements with a prior gatekeeping decision"), "proportion",
@@ -345,8 +340,8 @@ INDICATORS: dict[str, Indicator] = {
                   formula=_("placements starting in P with a gatekeeping decision dated on or "
                             "before the start ÷ placements starting in P")),
         Indicator("FC9", _("Placements reviewed on time"), "proportion", _in_care,
-                  _started_within_the_interval, EVERY_ROW, counts="placement",
-                  joined=_reviewed_within_the_interval,
+                  _reviewed_on_time, EVERY_ROW, counts="placement",
+                  joined=_reviewed_on_time_before_later_reviews,
                   formula=_("placements open on D reviewed within the review interval before D "
                             "÷ placements open on D")),
         Indicator("RU12", _("Reunified within 12 months of entry"), "proportion",

@@ -21,7 +21,9 @@ the previous one ended. Within them:
 - the **previous entry** (the latest entry before the start) and **previous reunified exit**
   (the latest exit as ``reunified`` before the end) tell the first entry or exit of a child in
   a year (RU12, RE12);
-- the child's date of birth, sex, disability and case are copied beside each placement.
+- the child's date of birth, sex and disability, the placement's latest review and the dates
+  of the approved care plan of the child's case are copied beside each placement (reviews
+  and plans call ``refresh`` too).
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from homeward.care.episodes import episodes
 from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
 from homeward.indicators.models import PlacementFact
+from homeward.plans.models import PlanStatus
 
 ONE_DAY = datetime.timedelta(days=1)
 BATCH = 2000  # children per round trip when rebuilding
@@ -54,6 +59,7 @@ class Stay:
     end: datetime.date | None
     exit_destination: str
     gatekept_on: datetime.date | None
+    last_review_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ class Person:
     born: datetime.date
     sex: str
     disability: bool
-    case_id: int | None = None
+    plan_decided_on: datetime.date | None = None
+    plan_review_due: datetime.date | None = None
 
 
 def within_a_year(since: datetime.date, day: datetime.date | None) -> bool:
@@ -84,12 +91,16 @@ class Models:
     child: Any
     placement: Any
     fact: Any
+    review: Any
+    plan: Any
 
 
 def current_models() -> Models:
+    from homeward.care.models import PlacementReview
+    from homeward.plans.models import CarePlan
     from homeward.registry.models import Child
 
-    return Models(Child, Placement, PlacementFact)
+    return Models(Child, Placement, PlacementFact, PlacementReview, CarePlan)
 
 
 def child_facts(
@@ -144,7 +155,9 @@ def child_facts(
                     previous_reunified_exit=max(reunified_before, default=None)
                     if s.end is not None
                     else None,
-                    case_id=person.case_id,
+                    last_review_on=s.last_review_on,
+                    plan_decided_on=person.plan_decided_on,
+                    plan_review_due=person.plan_review_due,
                 )
             )
     return facts
@@ -164,20 +177,36 @@ STAY_FIELDS = [
 
 
 def _facts_of(child_ids: list[int], models: Models) -> Iterator[Any]:
+    plans = {
+        child_id: (timezone.localtime(decided_at).date(), due)
+        for child_id, decided_at, due in models.plan.objects.filter(
+            case__child_id__in=child_ids, status=PlanStatus.APPROVED, decided_at__isnull=False
+        )
+        .order_by("decided_at")
+        .values_list("case__child_id", "decided_at", "next_review_on")
+    }  # one approved plan per case; were there more, the latest decided
     people = {
-        pk: Person(born, sex, disability, case_id)
-        for pk, born, sex, disability, case_id in models.child.objects.filter(
-            pk__in=child_ids
-        ).values_list("pk", "date_of_birth", "sex", "has_disability", "case")
+        pk: Person(born, sex, disability, *plans.get(pk, (None, None)))
+        for pk, born, sex, disability in models.child.objects.filter(pk__in=child_ids).values_list(
+            "pk", "date_of_birth", "sex", "has_disability"
+        )
     }
+    reviewed = dict(
+        models.review.objects.filter(placement__child_id__in=child_ids)
+        .order_by()
+        .values("placement_id")
+        .annotate(last=Max("reviewed_on"))
+        .values_list("placement_id", "last")
+    )
     stays: dict[int, list[Stay]] = {}
     rows = (
         models.placement.objects.filter(child_id__in=child_ids)
         .order_by()
         .values_list("child_id", *STAY_FIELDS)
     )
-    for child_id, *values in rows:
-        stays.setdefault(child_id, []).append(Stay(*values))
+    for child_id, pk, *values in rows:
+        stay = Stay(pk, *values, last_review_on=reviewed.get(pk))  # type: ignore[misc]
+        stays.setdefault(child_id, []).append(stay)
     for child_id, child_stays in stays.items():
         yield from child_facts(child_id, people[child_id], child_stays, models.fact)
 

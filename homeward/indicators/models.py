@@ -79,10 +79,11 @@ class PlacementFact(models.Model):
     reentered_within_a_year = models.BooleanField()
     previous_entry = models.DateField(null=True)  # the child's latest entry before the start
     previous_reunified_exit = models.DateField(null=True)  # ... exit as reunified before the end
-    # the child's case, for the care plans (FC7)
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
-    )
+    last_review_on = models.DateField(null=True)  # the placement's latest review (FC9)
+    # the approved care plan of the child's case: when it was decided (local date) and when
+    # its next review is due (FC7)
+    plan_decided_on = models.DateField(null=True)
+    plan_review_due = models.DateField(null=True)
 
     class Meta:
         indexes = [
@@ -91,6 +92,8 @@ class PlacementFact(models.Model):
             models.Index(fields=["region"], name="fact_region_idx"),
             models.Index(fields=["district"], name="fact_district_idx"),
             models.Index(fields=["institution"], name="fact_institution_idx"),
+            # FC9 on a past day: the few placements reviewed since
+            models.Index(fields=["last_review_on"], name="fact_last_review_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from homeward.cases.actions import _team_supervisor, case_event_add, task_open, 
 from homeward.cases.models import Case, CaseEventType, CaseStatus, TaskKind
 from homeward.cases.pipeline import review_interval_days
 from homeward.core.errors import check_version
+from homeward.indicators.facts import refresh as refresh_facts
 from homeward.plans.models import (
     ActionStatus,
     CarePlan,
@@ -219,6 +220,8 @@ def plan_decide(
         locked.status = PlanStatus.RETURNED
     locked.version += 1
     locked.save()
+    if approve:
+        refresh_facts([case.child_id])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -265,6 +268,7 @@ def plan_review(
     )
     locked.version += 1
     locked.save()
+    refresh_facts([case.child_id])
     Case.objects.filter(pk=case.pk).update(next_review_on=locked.next_review_on)
     tasks_close(case=case, source_prefix="review:", actor=actor)
     case.next_review_on = locked.next_review_on

@@ -9,6 +9,7 @@ import pytest
 from homeward.care.models import GatekeepingDecision, PlacementReview
 from homeward.geo.models import Location
 from homeward.indicators.engine import compute, period_ending, prior_year
+from homeward.indicators.facts import rebuild
 from homeward.indicators.models import Population
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +203,20 @@ def test_fc9_reviews_within_the_interval(kid, put):
         placement=overdue, reviewed_on=day("2025-06-01"), next_review_on=day("2025-09-01")
     )
     put(kid(), "foster", "2025-11-15")  # recent start, no review needed yet
+    # reviewed again after D: on D, the latest review is the one before
+    on_time_then = put(kid(), "foster", "2025-01-01")
+    late_then = put(kid(), "foster", "2025-01-01")
+    for placement, reviews in (
+        (on_time_then, ["2025-11-01", "2026-01-15"]),
+        (late_then, ["2025-06-01", "2026-01-10"]),
+    ):
+        for when in reviews:
+            PlacementReview.objects.create(
+                placement=placement, reviewed_on=day(when), next_review_on=day("2026-06-01")
+            )  # fmt: skip
+    rebuild()  # the reviews were written around the actions
     result = compute("FC9", D)
-    assert (result.numerator, result.denominator) == (2, 3)
+    assert (result.numerator, result.denominator) == (3, 5)
 
 
 def test_ru12_reunified_within_twelve_calendar_months(kid, put):
@@ -271,6 +284,7 @@ def test_fc7_care_plan_coverage(cast, kid, put):
         decided_at=timezone.make_aware(datetime.datetime(2025, 2, 1)),
     )
     put(kid(), "foster", "2025-01-01")
+    rebuild()  # the plans were written around the actions
     result = compute("FC7", D)
     assert (result.numerator, result.denominator) == (1, 3)
 

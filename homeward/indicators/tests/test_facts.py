@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from homeward.care import actions as care
 from homeward.care.models import Placement
@@ -105,6 +106,11 @@ def test_the_care_actions_keep_the_facts_current(cast, child):
     )
     fact = PlacementFact.objects.get(placement=placement)
     assert fact.is_entry and not fact.is_exit and fact.end is None
+    care.placement_review(
+        actor=cast.case_manager_a, placement=placement, reviewed_on=day("2024-04-01"), notes="ok"
+    )
+    fact.refresh_from_db()
+    assert fact.last_review_on == day("2024-04-01")
     care.placement_end(
         actor=cast.case_manager_a,
         placement=placement,
@@ -113,7 +119,56 @@ def test_the_care_actions_keep_the_facts_current(cast, child):
     )
     fact.refresh_from_db()
     assert fact.is_exit and fact.exit_destination == "reunified" and fact.age_at_end == 10
-    assert fact.case_id == child.case.pk
+    assert stale([child.pk]) == []
+
+
+def test_approving_and_reviewing_the_care_plan_keep_the_facts_current(cast, child, put_placement):
+    from homeward.cases import actions as case_actions
+    from homeward.plans import actions as plans
+
+    placement = put_placement(
+        child=child,
+        care_type="foster",
+        provider_name="—",
+        region=cast.agency_a.area.parent,
+        district=cast.agency_a.area,
+        start=day("2024-05-01"),
+        reason="test",
+    )
+    case = child.case
+    for step in ["initial_assessment", "comprehensive_assessment", "case_planning"]:
+        case = case_actions.case_move(
+            actor=cast.case_manager_a, case=case, to=step, version=case.version
+        )
+    plan = plans.plan_create(actor=cast.case_manager_a, case=case, starts_on=day("2024-06-01"))
+    plans.goal_add(
+        actor=cast.case_manager_a,
+        plan=plan,
+        version=1,
+        agency=cast.agency_a,
+        domain="family",
+        text="Return home",
+        action_text="Family visits",
+        responsible="Case manager",
+        due_on=day("2030-01-01"),
+    )
+    plan.refresh_from_db()
+    plan = plans.plan_submit(actor=cast.case_manager_a, plan=plan, version=plan.version)
+    plan = plans.plan_decide(actor=cast.supervisor_a, plan=plan, approve=True, version=plan.version)
+    fact = PlacementFact.objects.get(placement=placement)
+    assert fact.plan_decided_on == timezone.localdate()
+    assert fact.plan_review_due == plan.next_review_on
+    plans.plan_review(
+        actor=cast.case_manager_a,
+        plan=plan,
+        version=plan.version,
+        reviewed_on=timezone.localdate(),
+        outcome="partly",
+        notes="",
+        next_review_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    fact.refresh_from_db()
+    assert fact.plan_review_due == timezone.localdate() + datetime.timedelta(days=30)
     assert stale([child.pk]) == []
 
 
