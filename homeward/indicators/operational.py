@@ -106,7 +106,8 @@ class Operational:
     denominator: Rows | None = None
     formula: Any = ""
     dimensions: dict[str, str] = field(default_factory=dict)
-    # what is counted: distinct values of this field ("child", "case"), or "pk" for rows
+    # what is counted: distinct values of this field ("child", "case"), or "pk" for rows (a
+    # stock of children counts rows too: a child has one placement open on a day)
     counts: str = "pk"
     # the path from a counted row to the child, for the drill-down to the records
     child: str = "child_id"
@@ -239,14 +240,12 @@ OPERATIONAL: dict[str, Operational] = {
         Operational("RES", _("Children in residential care"), "count", _res,
                     formula=_("children whose placement open on D is residential (small group "
                               "home or institution)"),
-                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True,
-                    reference="date"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date"),
         Operational("RESCHG", _("Change in children in residential care since the baseline"),
                     "change", _res, _res_baseline,
                     formula=_("(children in residential care on D − children in residential "
                               "care on the baseline date B) ÷ children in residential care on B"),
-                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True,
-                    reference="date"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date"),
         Operational("MOVED", _("Children who moved from residential care to a family or home"),
                     "count", _moved,
                     formula=_("children with a residential placement ending in P followed in "
@@ -421,10 +420,15 @@ def compute(
         _caseloads(result, top_qs, fields, dims)
         return result
 
-    top = _counts(top_qs, indicator, [])
-    bottom = _counts(bottom_qs, indicator, []) if bottom_qs is not None else {}
     top_rows = _counts(top_qs, indicator, fields) if dims else {}
     bottom_rows = _counts(bottom_qs, indicator, fields) if dims and bottom_qs is not None else {}
+    if dims and indicator.counts == "pk":
+        # every row is in exactly one group: the totals are the sums of the groups
+        top = {(): sum(top_rows.values())}
+        bottom = {(): sum(bottom_rows.values())} if bottom_qs is not None else {}
+    else:
+        top = _counts(top_qs, indicator, [])
+        bottom = _counts(bottom_qs, indicator, []) if bottom_qs is not None else {}
     wait = ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField())
     middle = medians(top_qs, wait, []) if indicator.kind == "median_hours" else {}
     middle_rows = medians(top_qs, wait, fields) if indicator.kind == "median_hours" and dims else {}

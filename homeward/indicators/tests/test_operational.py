@@ -73,16 +73,16 @@ def test_children_in_residential_care_on_a_date_by_institution(cast, put, kid):
     put(kid(), "foster", "2025-01-01")  # family-based
     put(kid(born="2007-12-31"), "institution", "2025-01-01", institution=home)  # 18 on D
     put(kid(born="2008-01-01"), "institution", "2025-01-01", institution=home)  # 17 on D
-    twice = kid()  # two open residential placements on D: one child
-    put(twice, "institution", "2025-02-01", institution=home)
-    put(twice, "small_group_home", "2025-03-01")
+    moved = kid()  # moved from the institution to a small group home: counted there
+    put(moved, "institution", "2025-02-01", "2025-03-01", "other_formal_care", institution=home)
+    put(moved, "small_group_home", "2025-03-01")
     result = compute("RES", D, by=["institution"])
     assert result.numerator == 4
     assert {tuple(r.group.values()): r.numerator for r in result.rows} == {
-        ("INST-A",): 3,
+        ("INST-A",): 2,
         (None,): 2,
     }
-    assert compute("RES", D, institution=home).numerator == 3
+    assert compute("RES", D, institution=home).numerator == 2
     other_area = cast.agency_b.area
     assert compute("RES", D, area=other_area).numerator == 0
     assert compute("RES", D, area=cast.agency_a.area.parent).numerator == 4
