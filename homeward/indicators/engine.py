@@ -222,8 +222,7 @@ def _residential_endings(ctx: Context) -> QuerySet[PlacementFact]:
 
 def _to_family(ctx: Context) -> Q:
     # followed in the episode by a family-based placement, or ending it reunified or adopted
-    home = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED]
-    return Q(next_family=True) | Q(is_exit=True, exit_destination__in=home)
+    return Q(moved_to_family=True)
 
 
 def _not_to_residential(ctx: Context) -> Q:

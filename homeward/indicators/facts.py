@@ -15,6 +15,9 @@ the previous one ended. Within them:
   the placement after one in its episode is what it was **followed** by (family-based or
   residential);
 - the **episode order** counts the placements of the episode up to this one (STAB);
+- a residential placement followed in its episode by a family-based one, or ending it
+  ``reunified`` or ``adopted``, **moved to a family**; the **previous move end** is the end
+  of the child's latest such move before this placement's end (FC3, MOVED);
 - an entry whose episode ended ``reunified`` within 12 months of its start is **reunified
   within a year**, an exit followed by the child's next entry within 12 months of its end
   **re-entered within a year** (RU12, RE12);
@@ -108,6 +111,16 @@ def child_facts(
 ) -> list[Any]:
     """The facts of every placement of one child (instances of ``fact``, unsaved)."""
     runs = episodes(sorted(stays, key=lambda s: (s.start, s.pk)))
+    home = {ExitDestination.REUNIFIED, ExitDestination.ADOPTED}
+    moves: set[int] = set()  # residential placements that ended in a family or at home
+    for run in runs:
+        for order, s in enumerate(run, start=1):
+            following = run[order] if order < len(run) else None
+            to_family = following is not None and following.care_type in FAMILY_BASED
+            home_at_exit = following is None and s.end is not None and s.exit_destination in home
+            if s.care_type in RESIDENTIAL and s.end is not None and (to_family or home_at_exit):
+                moves.add(s.pk)
+    move_ends = sorted(s.end for s in stays if s.pk in moves and s.end is not None)
     facts = []
     for number, run in enumerate(runs):
         last = run[-1]
@@ -145,6 +158,12 @@ def child_facts(
                     next_family=following is not None and following.care_type in FAMILY_BASED,
                     next_residential=following is not None and following.care_type in RESIDENTIAL,
                     episode_order=order,
+                    moved_to_family=s.pk in moves,
+                    previous_move_end=(
+                        max((e for e in move_ends if e < s.end), default=None)
+                        if s.end is not None
+                        else None
+                    ),
                     reunified_within_a_year=order == 1
                     and reunified
                     and within_a_year(s.start, last.end),

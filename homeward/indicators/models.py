@@ -73,6 +73,12 @@ class PlacementFact(models.Model):
     next_family = models.BooleanField()  # a family-based placement follows within a day
     next_residential = models.BooleanField()  # a residential placement follows within a day
     episode_order = models.PositiveSmallIntegerField()  # placements of the episode so far
+    # FC3 and MOVED: a residential placement that ended in family-based care or home (followed
+    # by a family-based placement, or ending the episode reunified or adopted); the end of the
+    # child's latest such move before this placement's end (a child counts once, by the first
+    # move of the period)
+    moved_to_family = models.BooleanField()
+    previous_move_end = models.DateField(null=True)
     # RU12 on an entry: the episode it begins ended reunified within 12 months of its start;
     # RE12 on an exit: the child entered care again within 12 months of its end
     reunified_within_a_year = models.BooleanField()

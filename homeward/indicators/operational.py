@@ -111,6 +111,8 @@ class Operational:
     counts: str = "pk"
     # the path from a counted row to the child, for the drill-down to the records
     child: str = "child_id"
+    # the numerator's rows are the denominator's that meet this: both counted in one scan
+    numerator_if: Callable[[Scope], Q] | None = None
     # placement-based indicators can be computed for one institution
     by_institution: bool = False
     reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
@@ -142,9 +144,12 @@ def _res_baseline(scope: Scope) -> QuerySet[PlacementFact]:
 
 
 def _moved(scope: Scope) -> QuerySet[PlacementFact]:
-    # FC3's numerator, counted by child: residential placements ending in P whose next
-    # placement in the episode is family-based, or that end the episode reunified or adopted.
+    # FC3's numerator, a child counted once, by their first move of P: residential placements
+    # ending in P whose next placement in the episode is family-based, or that end the episode
+    # reunified or adopted.
+    p = period_ending(scope.day)
     qs = engine.INDICATORS["FC3"].numerator(engine.Context(scope.day, scope.area))
+    qs = qs.filter(Q(previous_move_end__isnull=True) | Q(previous_move_end__lt=p.start))
     if scope.institution is not None:
         qs = qs.filter(institution=scope.institution)
     return qs
@@ -164,10 +169,15 @@ def _family_endings(scope: Scope) -> QuerySet[PlacementFact]:
     return with_age(_placements(scope, qs), "end")
 
 
-def _breakdowns(scope: Scope) -> QuerySet[PlacementFact]:
-    # ended, and another placement follows within a day: not an exit of the episode
+def _broke_down(scope: Scope) -> Q:
+    # ended, not by a planned exit, and another placement follows within a day: not an exit of
+    # the episode
     planned = [ExitDestination.REUNIFIED, ExitDestination.ADOPTED, ExitDestination.AGED_OUT]
-    return _family_endings(scope).exclude(exit_destination__in=planned).filter(is_exit=False)
+    return ~Q(exit_destination__in=planned) & Q(is_exit=False)
+
+
+def _breakdowns(scope: Scope) -> QuerySet[PlacementFact]:
+    return _family_endings(scope).filter(_broke_down(scope))
 
 
 def _period_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -251,14 +261,14 @@ OPERATIONAL: dict[str, Operational] = {
                     formula=_("children with a residential placement ending in P followed in "
                               "the episode by a family-based placement, or ending the episode "
                               "reunified or adopted"),
-                    dimensions=PLACEMENT_DIMENSIONS, counts="child", by_institution=True),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
         Operational("REINT", _("Reintegrations: episodes ending with a return to parents"),
                     "count", _reintegrations,
                     formula=_("episodes of care whose last placement ends in P with the exit "
                               "destination “returned to parents”"),
                     dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
         Operational("BREAK", _("Breakdowns of family-based placements"), "proportion",
-                    _breakdowns, _family_endings,
+                    _breakdowns, _family_endings, numerator_if=_broke_down,
                     formula=_("family-based placements ending in P, not by return to parents, "
                               "adoption or ageing out, and followed within a day by another "
                               "placement ÷ family-based placements ending in P"),
@@ -337,6 +347,24 @@ def _counts(qs: QuerySet[Any], indicator: Operational, fields: list[str]) -> dic
         tuple(row[f] for f in fields): int(row["n"])
         for row in qs.order_by().values(*fields).annotate(n=measure)
     }
+
+
+def _counts_within(
+    qs: QuerySet[Any], condition: Q, fields: list[str]
+) -> tuple[dict[Key, int], dict[Key, int]]:
+    """The rows meeting ``condition`` and all the rows, by the group fields, in one query."""
+    measures = {"n": Count("pk", filter=condition), "d": Count("pk")}
+    if not fields:
+        totals = qs.aggregate(**measures)
+        return {(): int(totals["n"] or 0)}, {(): int(totals["d"] or 0)}
+    met: dict[Key, int] = {}
+    every: dict[Key, int] = {}
+    for row in qs.order_by().values(*fields).annotate(**measures):
+        key = tuple(row[f] for f in fields)
+        if row["n"]:
+            met[key] = int(row["n"])
+        every[key] = int(row["d"])
+    return met, every
 
 
 def medians(qs: QuerySet[Any], value: Any, fields: list[str]) -> dict[Key, Any]:
@@ -420,15 +448,7 @@ def compute(
         _caseloads(result, top_qs, fields, dims)
         return result
 
-    top_rows = _counts(top_qs, indicator, fields) if dims else {}
-    bottom_rows = _counts(bottom_qs, indicator, fields) if dims and bottom_qs is not None else {}
-    if dims and indicator.counts == "pk":
-        # every row is in exactly one group: the totals are the sums of the groups
-        top = {(): sum(top_rows.values())}
-        bottom = {(): sum(bottom_rows.values())} if bottom_qs is not None else {}
-    else:
-        top = _counts(top_qs, indicator, [])
-        bottom = _counts(bottom_qs, indicator, []) if bottom_qs is not None else {}
+    top, bottom, top_rows, bottom_rows = _tallies(indicator, scope, top_qs, bottom_qs, fields)
     wait = ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField())
     middle = medians(top_qs, wait, []) if indicator.kind == "median_hours" else {}
     middle_rows = medians(top_qs, wait, fields) if indicator.kind == "median_hours" and dims else {}
@@ -474,6 +494,36 @@ def compute(
             row.extra["change"] = numerator - (denominator or 0)
         result.rows.append(row)
     return result
+
+
+Tally = dict[Key, int]
+
+
+def _tallies(
+    indicator: Operational,
+    scope: Scope,
+    top_qs: QuerySet[Any],
+    bottom_qs: QuerySet[Any] | None,
+    fields: list[str],
+) -> tuple[Tally, Tally, Tally, Tally]:
+    """The numerator's and the denominator's totals and counts by group, in as few queries as
+    the counting allows: rows (not distinct values) are in exactly one group each, so their
+    totals are the sums of the groups; a numerator that is the denominator's rows meeting a
+    condition is counted in the same scan."""
+    rows = indicator.counts == "pk"
+    if rows and bottom_qs is not None and indicator.numerator_if is not None:
+        met, every = _counts_within(bottom_qs, indicator.numerator_if(scope), fields)
+        totals = {(): sum(met.values())}, {(): sum(every.values())}
+        return (*totals, met, every) if fields else (*totals, {}, {})
+    top_rows = _counts(top_qs, indicator, fields) if fields else {}
+    bottom_rows = _counts(bottom_qs, indicator, fields) if fields and bottom_qs is not None else {}
+    if fields and rows:
+        top = {(): sum(top_rows.values())}
+        bottom = {(): sum(bottom_rows.values())} if bottom_qs is not None else {}
+    else:
+        top = _counts(top_qs, indicator, [])
+        bottom = _counts(bottom_qs, indicator, []) if bottom_qs is not None else {}
+    return top, bottom, top_rows, bottom_rows
 
 
 def _target_code(group: dict[str, Any]) -> str | None:

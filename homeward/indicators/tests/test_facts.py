@@ -215,3 +215,24 @@ def test_the_command_finds_and_mends_facts_written_around_the_actions(cast, chil
     call_command("indicators_facts", verbosity=0)
     call_command("indicators_facts", "--check")
     assert PlacementFact.objects.get(placement=placement).is_exit
+
+
+def test_moves_to_a_family_and_the_previous_move():
+    person = Person(day("2012-01-01"), "F", False)
+    facts = {
+        f.placement_id: f
+        for f in child_facts(
+            1,
+            person,
+            [
+                stay(1, "institution", "2020-01-01", "2020-06-01", "other_formal_care"),
+                stay(2, "foster", "2020-06-01", "2021-01-01", "other_formal_care"),  # to family
+                stay(3, "small_group_home", "2021-01-01", "2022-01-01", "reunified"),  # home
+                stay(4, "institution", "2023-01-01", "2023-05-01", "other"),  # not a move
+            ],
+        )
+    }
+    assert [facts[pk].moved_to_family for pk in (1, 2, 3, 4)] == [True, False, True, False]
+    assert facts[1].previous_move_end is None
+    assert facts[3].previous_move_end == day("2020-06-01")
+    assert facts[4].previous_move_end == day("2022-01-01")
