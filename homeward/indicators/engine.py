@@ -487,13 +487,16 @@ def compute(
     )
     if dims:
         keys = sorted(set(top) | set(bottom or {}), key=lambda k: tuple(_order(x) for x in k))
-        for key in keys:
-            group = dict(zip(dims, key, strict=True))
+        groups = [dict(zip(dims, key, strict=True)) for key in keys]
+        codes = {code for group in groups if (code := _area_code(group))}
+        known = populations(codes, day.year) if bottom is None and by_area and codes else {}
+        for key, group in zip(keys, groups, strict=True):
             num = top.get(key, 0)
             if bottom is not None:
                 den = bottom.get(key)
             else:
-                den = _population_for(group, day) if by_area else None
+                code = _area_code(group)
+                den = known.get(code) if code else None
             result.rows.append(Row(group, num, den, _value(indicator, num, den)))
     return result
 
@@ -506,10 +509,16 @@ def _order(value: Any) -> tuple[int, str]:
     return (BAND_ORDER.get(value, len(BAND_ORDER)), str(value))
 
 
-def _population_for(group: dict[str, Any], day: datetime.date) -> int | None:
+def _area_code(group: dict[str, Any]) -> str | None:
     """Population exists by area only: rates by region or district, not by sex or age."""
     if set(group) - {"region", "district"}:
         return None
-    code = group.get("district") or group.get("region")
-    area = Location.objects.filter(code=code).first()
-    return population(area, day.year) if area else None
+    return group.get("district") or group.get("region")
+
+
+def populations(codes: set[str], year: int) -> dict[str, int]:
+    """The population of each area (by location code) in one query."""
+    from homeward.indicators.models import Population
+
+    rows = Population.objects.filter(year=year, location__code__in=codes)
+    return {code: int(total) for code, total in rows.values_list("location__code", "children")}
