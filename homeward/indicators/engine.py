@@ -130,6 +130,11 @@ def open_on(day: datetime.date) -> Q:
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
 
 
+def in_care_on(day: datetime.date) -> Q:
+    """Open on ``day`` for a child aged 0–17 then (``with_age`` for a fixed day, as a condition)."""
+    return open_on(day) & Q(born__lte=day, born__gt=years_before(day, 18))
+
+
 # --- areas ---------------------------------------------------------------------------------
 
 

@@ -111,8 +111,9 @@ class Operational:
     counts: str = "pk"
     # the path from a counted row to the child, for the drill-down to the records
     child: str = "child_id"
-    # the numerator's rows are the denominator's that meet this: both counted in one scan
-    numerator_if: Callable[[Scope], Q] | None = None
+    # rows holding both the numerator's and the denominator's, and the condition of each: both
+    # counted in one scan (not by age band where the two are on different days)
+    one_scan: Callable[[Scope], tuple[QuerySet[Any], Q, Q]] | None = None
     # placement-based indicators can be computed for one institution
     by_institution: bool = False
     reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
@@ -141,6 +142,13 @@ def baseline_of(scope: Scope) -> datetime.date:
 
 def _res_baseline(scope: Scope) -> QuerySet[PlacementFact]:
     return _residential_on(baseline_of(scope), scope)
+
+
+def _res_both_days(scope: Scope) -> tuple[QuerySet[PlacementFact], Q, Q]:
+    """Residential placements of children in care on D or on the baseline day."""
+    on_d, on_baseline = engine.in_care_on(scope.day), engine.in_care_on(baseline_of(scope))
+    qs = engine.facts().filter(on_d | on_baseline, care_type__in=RESIDENTIAL)
+    return _placements(scope, qs), on_d, on_baseline
 
 
 def _moved(scope: Scope) -> QuerySet[PlacementFact]:
@@ -255,7 +263,8 @@ OPERATIONAL: dict[str, Operational] = {
                     "change", _res, _res_baseline,
                     formula=_("(children in residential care on D − children in residential "
                               "care on the baseline date B) ÷ children in residential care on B"),
-                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date",
+                    one_scan=_res_both_days),
         Operational("MOVED", _("Children who moved from residential care to a family or home"),
                     "count", _moved,
                     formula=_("children with a residential placement ending in P followed in "
@@ -268,7 +277,8 @@ OPERATIONAL: dict[str, Operational] = {
                               "destination “returned to parents”"),
                     dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
         Operational("BREAK", _("Breakdowns of family-based placements"), "proportion",
-                    _breakdowns, _family_endings, numerator_if=_broke_down,
+                    _breakdowns, _family_endings,
+                    one_scan=lambda scope: (_family_endings(scope), _broke_down(scope), Q()),
                     formula=_("family-based placements ending in P, not by return to parents, "
                               "adoption or ageing out, and followed within a day by another "
                               "placement ÷ family-based placements ending in P"),
@@ -349,11 +359,14 @@ def _counts(qs: QuerySet[Any], indicator: Operational, fields: list[str]) -> dic
     }
 
 
-def _counts_within(
-    qs: QuerySet[Any], condition: Q, fields: list[str]
+def _counts_both(
+    qs: QuerySet[Any], numerator: Q, denominator: Q, fields: list[str]
 ) -> tuple[dict[Key, int], dict[Key, int]]:
-    """The rows meeting ``condition`` and all the rows, by the group fields, in one query."""
-    measures = {"n": Count("pk", filter=condition), "d": Count("pk")}
+    """The rows meeting each condition, by the group fields, in one query."""
+    measures = {
+        "n": Count("pk", filter=numerator) if numerator else Count("pk"),
+        "d": Count("pk", filter=denominator) if denominator else Count("pk"),
+    }
     if not fields:
         totals = qs.aggregate(**measures)
         return {(): int(totals["n"] or 0)}, {(): int(totals["d"] or 0)}
@@ -361,9 +374,9 @@ def _counts_within(
     every: dict[Key, int] = {}
     for row in qs.order_by().values(*fields).annotate(**measures):
         key = tuple(row[f] for f in fields)
-        if row["n"]:
-            met[key] = int(row["n"])
-        every[key] = int(row["d"])
+        for name, into in (("n", met), ("d", every)):
+            if row[name]:
+                into[key] = int(row[name])
     return met, every
 
 
@@ -509,10 +522,12 @@ def _tallies(
     """The numerator's and the denominator's totals and counts by group, in as few queries as
     the counting allows: rows (not distinct values) are in exactly one group each, so their
     totals are the sums of the groups; a numerator that is the denominator's rows meeting a
-    condition is counted in the same scan."""
+    condition, or both from rows holding the two, are counted in the same scan."""
     rows = indicator.counts == "pk"
-    if rows and bottom_qs is not None and indicator.numerator_if is not None:
-        met, every = _counts_within(bottom_qs, indicator.numerator_if(scope), fields)
+    same_day = indicator.kind != "change" or "age_band" not in fields
+    if rows and bottom_qs is not None and indicator.one_scan is not None and same_day:
+        qs, numerator, denominator = indicator.one_scan(scope)
+        met, every = _counts_both(qs, numerator, denominator, fields)
         totals = {(): sum(met.values())}, {(): sum(every.values())}
         return (*totals, met, every) if fields else (*totals, {}, {})
     top_rows = _counts(top_qs, indicator, fields) if fields else {}

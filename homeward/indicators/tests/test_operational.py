@@ -101,6 +101,11 @@ def test_change_against_a_baseline_date(cast, put, kid):
     assert result.value == pytest.approx((8 - 27) / 27)
     assert result.extra == {"baseline": b, "change": -19}
     assert result.rows[0].extra == {"change": -19}
+    # by age band the two days are counted apart (a child's band differs between them)
+    by_age = compute("RESCHG", D, by=["age_band"], baseline=b)
+    assert (by_age.numerator, by_age.denominator) == (8, 27)
+    assert sum(r.numerator for r in by_age.rows) == 8
+    assert sum(r.denominator or 0 for r in by_age.rows) == 27
     # the default baseline is the same day a year before
     assert compute("RESCHG", D).extra["baseline"] == b
     # nobody on the baseline: no change can be worked out
