@@ -100,13 +100,19 @@ def with_age(qs: QuerySet[PlacementFact], event: str | datetime.date) -> QuerySe
     # A fixed day (stocks): aged 0–17 on it means born on or before it and after the same day
     # 18 years earlier, and each band a range of birth dates: plain ranges the planner can
     # estimate, and no arithmetic per row.
-    band = Case(
-        *[When(born__gt=years_before(event, high + 1), then=Value(name))
+    return qs.annotate(age_band=age_band_on(event)).filter(
+        born__lte=event, born__gt=years_before(event, 18)
+    )
+
+
+def age_band_on(day: datetime.date) -> Case:
+    """The age band on ``day``, from the date of birth."""
+    return Case(
+        *[When(born__gt=years_before(day, high + 1), then=Value(name))
           for name, _low, high in AGE_BANDS],
         default=Value("18+"),
         output_field=CharField(),
     )  # fmt: skip
-    return qs.annotate(age_band=band).filter(born__lte=event, born__gt=years_before(event, 18))
 
 
 # --- episodes ------------------------------------------------------------------------------

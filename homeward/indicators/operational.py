@@ -82,6 +82,18 @@ def _in_agency_area(qs: QuerySet[Any], area: Location | None, prefix: str) -> Qu
 
 
 @dataclass(frozen=True)
+class Scan:
+    """Rows holding a numerator's and a denominator's, the condition of each, and the fields
+    that give each its age band (they differ where the two are counted on different days)."""
+
+    rows: QuerySet[Any]
+    numerator: Q
+    denominator: Q
+    numerator_band: str = "age_band"
+    denominator_band: str = "age_band"
+
+
+@dataclass(frozen=True)
 class Scope:
     """Where and when: the reference date, an area (None: everywhere), an institution (for
     the institution level of the dashboards) and, for changes, a baseline date."""
@@ -112,8 +124,8 @@ class Operational:
     # the path from a counted row to the child, for the drill-down to the records
     child: str = "child_id"
     # rows holding both the numerator's and the denominator's, and the condition of each: both
-    # counted in one scan (not by age band where the two are on different days)
-    one_scan: Callable[[Scope], tuple[QuerySet[Any], Q, Q]] | None = None
+    # counted in one scan
+    one_scan: Callable[[Scope], Scan] | None = None
     # placement-based indicators can be computed for one institution
     by_institution: bool = False
     reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
@@ -144,11 +156,15 @@ def _res_baseline(scope: Scope) -> QuerySet[PlacementFact]:
     return _residential_on(baseline_of(scope), scope)
 
 
-def _res_both_days(scope: Scope) -> tuple[QuerySet[PlacementFact], Q, Q]:
+def _res_both_days(scope: Scope) -> Scan:
     """Residential placements of children in care on D or on the baseline day."""
-    on_d, on_baseline = engine.in_care_on(scope.day), engine.in_care_on(baseline_of(scope))
+    baseline = baseline_of(scope)
+    on_d, on_baseline = engine.in_care_on(scope.day), engine.in_care_on(baseline)
     qs = engine.facts().filter(on_d | on_baseline, care_type__in=RESIDENTIAL)
-    return _placements(scope, qs), on_d, on_baseline
+    qs = qs.annotate(
+        _band_on_d=engine.age_band_on(scope.day), _band_on_baseline=engine.age_band_on(baseline)
+    )
+    return Scan(_placements(scope, qs), on_d, on_baseline, "_band_on_d", "_band_on_baseline")
 
 
 def _moved(scope: Scope) -> QuerySet[PlacementFact]:
@@ -278,7 +294,7 @@ OPERATIONAL: dict[str, Operational] = {
                     dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
         Operational("BREAK", _("Breakdowns of family-based placements"), "proportion",
                     _breakdowns, _family_endings,
-                    one_scan=lambda scope: (_family_endings(scope), _broke_down(scope), Q()),
+                    one_scan=lambda scope: Scan(_family_endings(scope), _broke_down(scope), Q()),
                     formula=_("family-based placements ending in P, not by return to parents, "
                               "adoption or ageing out, and followed within a day by another "
                               "placement ÷ family-based placements ending in P"),
@@ -359,25 +375,27 @@ def _counts(qs: QuerySet[Any], indicator: Operational, fields: list[str]) -> dic
     }
 
 
-def _counts_both(
-    qs: QuerySet[Any], numerator: Q, denominator: Q, fields: list[str]
-) -> tuple[dict[Key, int], dict[Key, int]]:
-    """The rows meeting each condition, by the group fields, in one query."""
+def _counts_both(scan: Scan, fields: list[str]) -> tuple[dict[Key, int], dict[Key, int]]:
+    """The rows meeting each condition of the scan, by the group fields, in one query."""
     measures = {
-        "n": Count("pk", filter=numerator) if numerator else Count("pk"),
-        "d": Count("pk", filter=denominator) if denominator else Count("pk"),
+        "n": Count("pk", filter=scan.numerator) if scan.numerator else Count("pk"),
+        "d": Count("pk", filter=scan.denominator) if scan.denominator else Count("pk"),
     }
     if not fields:
-        totals = qs.aggregate(**measures)
+        totals = scan.rows.aggregate(**measures)
         return {(): int(totals["n"] or 0)}, {(): int(totals["d"] or 0)}
-    met: dict[Key, int] = {}
-    every: dict[Key, int] = {}
-    for row in qs.order_by().values(*fields).annotate(**measures):
-        key = tuple(row[f] for f in fields)
-        for name, into in (("n", met), ("d", every)):
+    sides = (
+        ("n", [scan.numerator_band if f == "age_band" else f for f in fields]),
+        ("d", [scan.denominator_band if f == "age_band" else f for f in fields]),
+    )
+    grouped = list(dict.fromkeys(sides[0][1] + sides[1][1]))
+    counted: dict[str, dict[Key, int]] = {"n": {}, "d": {}}
+    for row in scan.rows.order_by().values(*grouped).annotate(**measures):
+        for name, side_fields in sides:
             if row[name]:
-                into[key] = int(row[name])
-    return met, every
+                key = tuple(row[f] for f in side_fields)
+                counted[name][key] = counted[name].get(key, 0) + int(row[name])
+    return counted["n"], counted["d"]
 
 
 def medians(qs: QuerySet[Any], value: Any, fields: list[str]) -> dict[Key, Any]:
@@ -524,10 +542,8 @@ def _tallies(
     totals are the sums of the groups; a numerator that is the denominator's rows meeting a
     condition, or both from rows holding the two, are counted in the same scan."""
     rows = indicator.counts == "pk"
-    same_day = indicator.kind != "change" or "age_band" not in fields
-    if rows and bottom_qs is not None and indicator.one_scan is not None and same_day:
-        qs, numerator, denominator = indicator.one_scan(scope)
-        met, every = _counts_both(qs, numerator, denominator, fields)
+    if rows and bottom_qs is not None and indicator.one_scan is not None:
+        met, every = _counts_both(indicator.one_scan(scope), fields)
         totals = {(): sum(met.values())}, {(): sum(every.values())}
         return (*totals, met, every) if fields else (*totals, {}, {})
     top_rows = _counts(top_qs, indicator, fields) if fields else {}
