@@ -51,7 +51,12 @@ def _agency_area_dimensions(prefix: str) -> dict[str, str]:
 def _with_agency_area(qs: QuerySet[Any], prefix: str) -> QuerySet[Any]:
     """Annotate ``_region`` and ``_district``: the codes of the region and district of the
     agency's area (an agency may work at country, region, district or locality level)."""
-    area = f"{prefix}agency__area"
+    return _with_area_codes(qs, f"{prefix}agency__area")
+
+
+def _with_area_codes(qs: QuerySet[Any], area: str) -> QuerySet[Any]:
+    """Annotate ``_region`` and ``_district``: the codes of the region and district of the
+    location at ``area`` (the region or district itself, or the one it lies in)."""
     annotated: QuerySet[Any] = qs.annotate(
         _region=Case(
             When(**{f"{area}__level": Level.REGION}, then=F(f"{area}__code")),
@@ -565,15 +570,32 @@ def _target_code(group: dict[str, Any]) -> str | None:
     return str(code) if code else None
 
 
+def _agency_keys(fields: list[str]) -> dict[Any, Key]:
+    """Each agency's values of the group fields of ``_agency_area_dimensions("")``."""
+    from homeward.accounts.models import Agency
+
+    columns = {"_region": "_region", "_district": "_district", "agency__code": "code"}
+    rows = _with_area_codes(Agency.objects.all(), "area").values(
+        "pk", "code", "_region", "_district"
+    )
+    return {row["pk"]: tuple(row[columns[f]] for f in fields) for row in rows}
+
+
 def _caseloads(result: OpResult, cases: QuerySet[Any], fields: list[str], dims: list[str]) -> None:
     """Open cases per case manager: one GROUP BY query gives each worker's count (a row per
     worker, not per case); the median and maximum are read from those counts."""
-    per_worker = cases.order_by().values(*fields, "case_manager").annotate(n=Count("pk"))
-    loads: dict[Key, list[int]] = {}
+    # Counted by agency and worker; each agency's region, district and code are read from the
+    # small agency table instead of joining every case to the location tree.
+    per_worker = cases.order_by().values("agency", "case_manager").annotate(n=Count("pk"))
+    keys = _agency_keys(fields)
+    by_group: dict[Key, dict[Any, int]] = {}
     everyone: dict[Any, int] = {}
     for row in per_worker:
-        loads.setdefault(tuple(row[f] for f in fields), []).append(int(row["n"]))
-        everyone[row["case_manager"]] = everyone.get(row["case_manager"], 0) + int(row["n"])
+        worker, n = row["case_manager"], int(row["n"])
+        group = by_group.setdefault(keys[row["agency"]], {})
+        group[worker] = group.get(worker, 0) + n
+        everyone[worker] = everyone.get(worker, 0) + n
+    loads = {key: list(workers.values()) for key, workers in by_group.items()}
 
     def summary(counts: list[int]) -> tuple[int, int, float | None, int | None]:
         ordered = sorted(counts)
