@@ -247,6 +247,13 @@ def test_caseload_per_case_manager(cast, register_child):
     rows = compute("CASELOAD", D, by=["agency"]).rows
     by_agency = {r.group["agency"]: (r.numerator, r.value, r.extra["max"]) for r in rows}
     assert by_agency == {"A-SEC": (3, 3, 3), "B-SEC": (1, 1, 1)}
+    by_region = {r.group["region"]: r.numerator for r in compute("CASELOAD", D, by=["region"]).rows}
+    assert by_region == {cast.agency_a.area.parent.code: 3, cast.agency_b.area.parent.code: 1}
+    in_district = compute("CASELOAD", D, by=["district"]).rows
+    assert {r.group["district"]: r.value for r in in_district} == {
+        cast.agency_a.area.code: 3,
+        cast.agency_b.area.code: 1,
+    }
     may = compute("CASELOAD", day("2025-05-31"))
     assert (may.numerator, may.value, may.extra["max"]) == (5, 2.5, 4)
     assert compute("CASELOAD", D, area=cast.agency_b.area).numerator == 1
