@@ -23,9 +23,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     Q,
     QuerySet,
     Sum,
@@ -259,7 +256,7 @@ def _starting(ctx: Context) -> QuerySet[PlacementFact]:
 
 
 def _gatekept_before(ctx: Context) -> Q:
-    return Q(gatekept_on__lte=F("start"))
+    return Q(days_to_placement__gte=0)
 
 
 # FC9: the latest review on or before D (or the start, if none) is within the interval before
@@ -314,7 +311,7 @@ def _reentered_within_a_year(ctx: Context) -> Q:
 
 
 def _ttp(ctx: Context) -> QuerySet[PlacementFact]:
-    return _starting(ctx).filter(gatekept_on__isnull=False)
+    return _starting(ctx).filter(days_to_placement__isnull=False)
 
 
 def _stable(ctx: Context) -> Q:
@@ -435,18 +432,8 @@ def _value(indicator: Indicator, numerator: int, denominator: int | None) -> flo
 def _median_days(qs: QuerySet[PlacementFact]) -> tuple[int, float | None]:
     """The median wait, exactly, from the database's count of placements per wait: a few
     hundred distinct waits however many placements."""
-    waits = (
-        qs.annotate(
-            wait=ExpressionWrapper(F("start") - F("gatekept_on"), output_field=DurationField())
-        )
-        .order_by()
-        .values("wait")
-        .annotate(n=Count("*"))
-    )
-    histogram = sorted(
-        (w.days if isinstance(w, datetime.timedelta) else int(w), n)
-        for w, n in ((row["wait"], row["n"]) for row in waits)
-    )
+    waits = qs.order_by().values("days_to_placement").annotate(n=Count("*"))
+    histogram = sorted((row["days_to_placement"], row["n"]) for row in waits)
     total = sum(n for _wait, n in histogram)
     if total == 0:
         return 0, None

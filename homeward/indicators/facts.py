@@ -152,7 +152,9 @@ def child_facts(
                     disability=person.disability,
                     age_at_start=age_on(person.born, s.start),
                     age_at_end=age_on(person.born, s.end) if s.end is not None else None,
-                    gatekept_on=s.gatekept_on,
+                    days_to_placement=(
+                        (s.start - s.gatekept_on).days if s.gatekept_on is not None else None
+                    ),
                     is_entry=order == 1,
                     is_exit=is_exit,
                     next_family=following is not None and following.care_type in FAMILY_BASED,

@@ -65,7 +65,8 @@ class PlacementFact(models.Model):
     # whole years on the placement's start and end (flows count the age at the event)
     age_at_start = models.SmallIntegerField()
     age_at_end = models.SmallIntegerField(null=True)
-    gatekept_on = models.DateField(null=True)  # the placement's gatekeeping decision
+    # days from the placement's gatekeeping decision to its start (negative: decided after)
+    days_to_placement = models.SmallIntegerField(null=True)
     # episodes: an entry has no earlier placement ending within a day before its start; an
     # exit has ended and no later placement starts within a day after its end
     is_entry = models.BooleanField()
