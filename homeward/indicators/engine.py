@@ -405,19 +405,26 @@ def _count(qs: QuerySet[PlacementFact], dims: list[str], **conditions: Q) -> dic
     RU12 and RE12 keep each child's first entry or exit. So the counts of a breakdown add up
     to the total, and one query gives both."""
     fields = [DIMENSIONS[d] for d in dims]
+    return count_rows(qs, {name: (condition, fields) for name, condition in conditions.items()})
+
+
+def count_rows(qs: QuerySet[Any], counts: dict[str, tuple[Q, list[str]]]) -> dict[str, Counts]:
+    """For each name, the rows meeting its condition (an empty Q: every row) grouped by its
+    fields (one group, ``()``, without any), all in one query."""
     measures = {
         name: Count("pk", filter=condition) if condition else Count("*")
-        for name, condition in conditions.items()
+        for name, (condition, _fields) in counts.items()
     }
-    counted: dict[str, Counts] = {name: {} for name in conditions}
-    if not fields:
+    grouped = list(dict.fromkeys(f for _condition, fields in counts.values() for f in fields))
+    if not grouped:
         totals = qs.aggregate(**measures)
-        return {name: {(): totals[name] or 0} for name in conditions}
-    for row in qs.order_by().values(*fields).annotate(**measures):
-        key = tuple(row[f] for f in fields)
-        for name in conditions:
+        return {name: {(): int(totals[name] or 0)} for name in counts}
+    counted: dict[str, Counts] = {name: {} for name in counts}
+    for row in qs.order_by().values(*grouped).annotate(**measures):
+        for name, (_condition, fields) in counts.items():
             if row[name]:
-                counted[name][key] = row[name]
+                key = tuple(row[f] for f in fields)
+                counted[name][key] = counted[name].get(key, 0) + int(row[name])
     return counted
 
 

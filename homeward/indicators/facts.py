@@ -264,12 +264,16 @@ def _store(facts: list[Any], model: Any) -> int:
     return len(facts)
 
 
+def _placed_children(models: Models) -> list[int]:
+    """Every child with a placement, in id order."""
+    placements = models.placement.objects.order_by("child_id")
+    return list(placements.values_list("child_id", flat=True).distinct())
+
+
 def rebuild(progress: Callable[[int, int], Any] | None = None, models: Models | None = None) -> int:
     """Recompute the facts of every placement (children in batches); returns the count."""
     models = models or current_models()
-    ids = list(
-        models.placement.objects.order_by("child_id").values_list("child_id", flat=True).distinct()
-    )
+    ids = _placed_children(models)
     written = 0
     for offset in range(0, len(ids), BATCH):
         written += refresh(ids[offset : offset + BATCH], models)
@@ -283,12 +287,7 @@ def stale(child_ids: Iterable[int] | None = None) -> list[int]:
     their placements give now: written by other means than the actions and the import."""
     models = current_models()
     names = [f.attname for f in PlacementFact._meta.concrete_fields]
-    if child_ids is None:
-        ids = list(
-            Placement.objects.order_by("child_id").values_list("child_id", flat=True).distinct()
-        )
-    else:
-        ids = sorted(set(child_ids))
+    ids = _placed_children(models) if child_ids is None else sorted(set(child_ids))
     found = []
     for offset in range(0, len(ids), BATCH):
         chunk = ids[offset : offset + BATCH]

@@ -382,24 +382,16 @@ def _counts(qs: QuerySet[Any], indicator: Operational, fields: list[str]) -> dic
 
 def _counts_both(scan: Scan, fields: list[str]) -> tuple[dict[Key, int], dict[Key, int]]:
     """The rows meeting each condition of the scan, by the group fields, in one query."""
-    measures = {
-        "n": Count("pk", filter=scan.numerator) if scan.numerator else Count("pk"),
-        "d": Count("pk", filter=scan.denominator) if scan.denominator else Count("pk"),
-    }
-    if not fields:
-        totals = scan.rows.aggregate(**measures)
-        return {(): int(totals["n"] or 0)}, {(): int(totals["d"] or 0)}
-    sides = (
-        ("n", [scan.numerator_band if f == "age_band" else f for f in fields]),
-        ("d", [scan.denominator_band if f == "age_band" else f for f in fields]),
+    counted = engine.count_rows(
+        scan.rows,
+        {
+            "n": (scan.numerator, [scan.numerator_band if f == "age_band" else f for f in fields]),
+            "d": (
+                scan.denominator,
+                [scan.denominator_band if f == "age_band" else f for f in fields],
+            ),
+        },
     )
-    grouped = list(dict.fromkeys(sides[0][1] + sides[1][1]))
-    counted: dict[str, dict[Key, int]] = {"n": {}, "d": {}}
-    for row in scan.rows.order_by().values(*grouped).annotate(**measures):
-        for name, side_fields in sides:
-            if row[name]:
-                key = tuple(row[f] for f in side_fields)
-                counted[name][key] = counted[name].get(key, 0) + int(row[name])
     return counted["n"], counted["d"]
 
 
