@@ -53,8 +53,11 @@ def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
 
 def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None)
-    children = selectors.child_list(request.user, _filters(form))
-    page = paginate(request, children, count_cap=COUNT_CAP)
+    page = None
+    if not form.is_bound or form.is_valid():
+        # a filter that cannot be read is shown with its error, never silently dropped
+        children = selectors.child_list(request.user, _filters(form))
+        page = paginate(request, children, count_cap=COUNT_CAP)
     context = {
         "form": form,
         "page": page,

@@ -305,3 +305,15 @@ def test_subject_access_export_in_pdf_and_json_is_audited(cast, register_child):
     assert (
         login(cast.case_manager_a).get(f"/children/{child.uuid}/subject-access/").status_code == 403
     )
+
+
+def test_a_filter_that_cannot_be_read_is_shown_not_dropped(cast, register_child):
+    register_child(given_name="Видна", sex="F")
+    client = login(cast.case_manager_a)
+    response = client.get("/children/", {"location": "NOPE", "sex": "F"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Unknown location code" in html
+    assert "Correct the filters marked above" in html
+    assert "Видна" not in html  # the list is not shown with the other filters dropped
+    assert "Видна" in client.get("/children/", {"sex": "F"}).content.decode()
