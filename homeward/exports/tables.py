@@ -56,19 +56,7 @@ def child_filters(data: Mapping[str, Any]) -> selectors.ChildFilters:
     form = ChildFilterForm({k: v for k, v in data.items() if k in (*CHILD_FILTERS, "sort")})
     if not form.is_valid():
         raise form_errors(form)
-    cleaned = form.cleaned_data
-    location = cleaned.get("location")
-    institution = cleaned.get("institution")
-    return selectors.ChildFilters(
-        q=cleaned.get("q") or "",
-        sex=cleaned.get("sex") or "",
-        legal_status=cleaned.get("legal_status") or "",
-        location=location.code if location else "",
-        disability={"yes": True, "no": False}.get(cleaned.get("disability") or ""),
-        age_band=cleaned.get("age_band") or "",
-        institution=institution.code if institution else "",
-        sort=cleaned.get("sort") or "name",
-    )
+    return form.filters()
 
 
 CHILD_FIELDS = (

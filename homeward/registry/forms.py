@@ -18,7 +18,7 @@ from homeward.registry.models import (
     Person,
     RelationshipKind,
 )
-from homeward.registry.selectors import AGE_BANDS
+from homeward.registry.selectors import AGE_BANDS, ChildFilters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -142,6 +142,22 @@ class ChildFilterForm(forms.Form):
                 field.widget.attrs["class"] = "form-select form-select-sm"
         self.fields["q"].widget.attrs.update(
             {"class": "form-control", "type": "search", "autocomplete": "off"}
+        )
+
+    def filters(self) -> ChildFilters:
+        """The selector's filters from a valid form."""
+        data = self.cleaned_data
+        location = data.get("location")
+        institution = data.get("institution")
+        return ChildFilters(
+            q=data.get("q") or "",
+            sex=data.get("sex") or "",
+            legal_status=data.get("legal_status") or "",
+            location=location.code if location else "",
+            disability={"yes": True, "no": False}.get(data.get("disability") or ""),
+            age_band=data.get("age_band") or "",
+            institution=institution.code if institution else "",
+            sort=data.get("sort") or "name",
         )
 
 

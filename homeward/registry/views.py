@@ -32,31 +32,14 @@ from homeward.registry.models import FunctionalDomain
 from homeward.registry.subject_access import subject_access_export
 
 
-def _filters(form: ChildFilterForm) -> selectors.ChildFilters:
-    if not form.is_valid():
-        return selectors.ChildFilters()
-    data = form.cleaned_data
-    location = data.get("location")
-    institution = data.get("institution")
-    disability = {"yes": True, "no": False}.get(data.get("disability") or "")
-    return selectors.ChildFilters(
-        q=data.get("q") or "",
-        sex=data.get("sex") or "",
-        legal_status=data.get("legal_status") or "",
-        location=location.code if location else "",
-        disability=disability,
-        age_band=data.get("age_band") or "",
-        institution=institution.code if institution else "",
-        sort=data.get("sort") or "name",
-    )
-
-
 def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None)
     page = None
     if not form.is_bound or form.is_valid():
         # a filter that cannot be read is shown with its error, never silently dropped
-        children = selectors.child_list(request.user, _filters(form))
+        children = selectors.child_list(
+            request.user, form.filters() if form.is_bound else selectors.ChildFilters()
+        )
         page = paginate(request, children, count_cap=COUNT_CAP)
     context = {
         "form": form,
