@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD, otp_code
+from conftest import PASSWORD, browser_login, otp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +58,28 @@ def fill_child(page, cast, family: str, given: str, patronymic: str) -> None:
     page.check("input[name=sex][value=M]")
     page.fill("#id_date_of_birth", "2015-03-14")
     page.select_option("#id_home_location", cast.agency_a.area.code)
+
+
+def test_the_filters_refresh_the_list_and_the_language_switch_does_not(
+    live_server, page, cast, register_child
+):
+    register_child(given_name="Фильтр", sex="F")
+    browser_login(page, live_server.url, cast.case_manager_a)
+    page.goto(f"{live_server.url}/children/")
+    list_requests: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            list_requests.append(request.url)
+            if request.headers.get("hx-request") and "/children/" in request.url
+            else None
+        ),
+    )
+    with page.expect_response(lambda response: "sex=M" in response.url):
+        page.select_option("#id_sex", "M")
+    assert "Фильтр" not in page.locator("#child-results").inner_text()
+    assert len(list_requests) == 1
+    # changing the language reloads the page once, without a list request racing it
+    page.select_option("#language-select", "ru")
+    page.wait_for_selector("html[lang=ru]")
+    assert len(list_requests) == 1
