@@ -40,10 +40,10 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
-from psycopg import sql
 
 from homeward.care.episodes import episodes
 from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination, Placement
+from homeward.core.bulk import copy_rows
 from homeward.indicators.models import PlacementFact
 from homeward.plans.models import PlanStatus
 
@@ -202,24 +202,25 @@ def _facts_of(child_ids: list[int], models: Models) -> Iterator[Any]:
     plans = {
         child_id: (timezone.localtime(decided_at).date(), due)
         for child_id, decided_at, due in models.plan.objects.filter(
-            case__child_id__in=child_ids, status=PlanStatus.APPROVED, decided_at__isnull=False
+            case__child_id__any_of=child_ids, status=PlanStatus.APPROVED, decided_at__isnull=False
         )
         .order_by("decided_at")
         .values_list("case__child_id", "decided_at", "next_review_on")
     }  # one approved plan per case; were there more, the latest decided
+    children = models.child.objects.filter(pk__any_of=child_ids)
     people = {
         pk: Person(born, sex, disability, *plans.get(pk, (None, None)))
-        for pk, born, sex, disability in models.child.objects.filter(pk__in=child_ids).values_list(
+        for pk, born, sex, disability in children.values_list(
             "pk", "date_of_birth", "sex", "has_disability"
         )
     }
     rows = list(
-        models.placement.objects.filter(child_id__in=child_ids)
+        models.placement.objects.filter(child_id__any_of=child_ids)
         .order_by()
         .values_list("child_id", *STAY_FIELDS)
     )
     reviewed = dict(
-        models.review.objects.filter(placement_id__in=[row[1] for row in rows])
+        models.review.objects.filter(placement_id__any_of=[row[1] for row in rows])
         .order_by()
         .values("placement_id")
         .annotate(last=Max("reviewed_on"))
@@ -241,7 +242,7 @@ def refresh(child_ids: Iterable[int], models: Models | None = None) -> int:
     for offset in range(0, len(ids), BATCH):
         chunk = ids[offset : offset + BATCH]
         with transaction.atomic():
-            models.fact.objects.filter(child_id__in=chunk).delete()
+            models.fact.objects.filter(child_id__any_of=chunk).delete()
             written += _store(list(_facts_of(chunk, models)), models.fact)
     return written
 
@@ -249,19 +250,12 @@ def refresh(child_ids: Iterable[int], models: Models | None = None) -> int:
 def _store(facts: list[Any], model: Any) -> int:
     """Insert the facts: by COPY on PostgreSQL, where preparing every value of a bulk INSERT
     took most of an import's time; by ``bulk_create`` elsewhere."""
-    connection = connections[model.objects.db]
-    if connection.vendor != "postgresql":
+    if connections[model.objects.db].vendor != "postgresql":
         instances = [model(**vars(fact)) for fact in facts]
         return len(model.objects.bulk_create(instances, batch_size=BATCH))
     fields = model._meta.concrete_fields
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for fact in facts:
-            copy.write_row([getattr(fact, f.attname) for f in fields])
-    return len(facts)
+    rows = ([getattr(fact, f.attname) for f in fields] for fact in facts)
+    return copy_rows(model, [f.column for f in fields], rows)
 
 
 def _placed_children(models: Models) -> list[int]:
@@ -295,7 +289,7 @@ def stale(child_ids: Iterable[int] | None = None) -> list[int]:
         for fact in _facts_of(chunk, models):
             expected.setdefault(fact.child_id, set()).add(tuple(getattr(fact, n) for n in names))
         stored: dict[int, set[tuple[Any, ...]]] = {}
-        for row in PlacementFact.objects.filter(child_id__in=chunk).values_list(*names):
+        for row in PlacementFact.objects.filter(child_id__any_of=chunk).values_list(*names):
             stored.setdefault(row[names.index("child_id")], set()).add(row)
         found += [c for c in chunk if expected.get(c, set()) != stored.get(c, set())]
     return found
