@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     CharField,
@@ -415,17 +416,50 @@ def count_rows(qs: QuerySet[Any], counts: dict[str, tuple[Q, list[str]]]) -> dic
         name: Count("pk", filter=condition) if condition else Count("*")
         for name, (condition, _fields) in counts.items()
     }
-    grouped = list(dict.fromkeys(f for _condition, fields in counts.values() for f in fields))
-    if not grouped:
+    wanted = list(dict.fromkeys(f for _condition, fields in counts.values() for f in fields))
+    if not wanted:
         totals = qs.aggregate(**measures)
         return {name: {(): int(totals[name] or 0)} for name in counts}
+    grouping = {f: _grouped_by_key(qs.model, f) for f in wanted}
+    rows = list(qs.order_by().values(*{g for g, _model in grouping.values()}).annotate(**measures))
+    codes = _codes_of_keys(rows, grouping)
     counted: dict[str, Counts] = {name: {} for name in counts}
-    for row in qs.order_by().values(*grouped).annotate(**measures):
+    for row in rows:
+        values = {f: codes.get((f, row[c]), row[c]) for f, (c, _model) in grouping.items()}
         for name, (_condition, fields) in counts.items():
             if row[name]:
-                key = tuple(row[f] for f in fields)
+                key = tuple(values[f] for f in fields)
                 counted[name][key] = counted[name].get(key, 0) + int(row[name])
     return counted
+
+
+def _grouped_by_key(model: Any, wanted: str) -> tuple[str, Any]:
+    """What to group by for ``wanted``: a foreign key's code (``region__code``) is grouped by
+    the key column itself and translated afterwards (no join of every counted row to the
+    related table); anything else as it is."""
+    name, _sep, rest = wanted.partition("__")
+    if rest == "code":
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return wanted, None
+        if field.many_to_one:
+            return field.attname, field.related_model
+    return wanted, None
+
+
+def _codes_of_keys(
+    rows: list[dict[str, Any]], grouping: dict[str, tuple[str, Any]]
+) -> dict[tuple[str, Any], Any]:
+    """(wanted field, key) → code, with one query per related table."""
+    codes: dict[tuple[str, Any], Any] = {}
+    for wanted, (column, related) in grouping.items():
+        if related is None:
+            continue
+        keys = {row[column] for row in rows} - {None}
+        found = related._default_manager.filter(pk__in=keys).values_list("pk", "code")
+        codes.update({(wanted, pk): code for pk, code in found})
+    return codes
 
 
 def _value(indicator: Indicator, numerator: int, denominator: int | None) -> float | None:
