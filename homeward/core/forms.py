@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -82,3 +84,28 @@ class QuickSelect(forms.Select):
                 parts.append(option(group, choices))
         parts.append(mark_safe("</select>"))
         return mark_safe("".join(parts))  # noqa: S308 (each part is escaped by format_html)
+
+
+class CodeNameIterator(BaseChoiceIterator):
+    """A code-keyed select's options as plain (code, name) rows, not model instances."""
+
+    def __init__(self, field: CodeChoiceField) -> None:
+        self.field = field
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.queryset is not None:
+            yield from self.field.queryset.values_list(self.field.to_field_name or "pk", "name")
+
+
+class CodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A select of records by their code, labelled with their name (institutions): the
+    options are drawn from two columns, where Django builds a model instance per option."""
+
+    iterator = CodeNameIterator  # type: ignore[assignment]
+    widget = QuickSelect
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(**kwargs)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from homeward.access.permissions import Perm, has_perm
 from homeward.care.models import CareType
+from homeward.core.forms import CodeChoiceField, QuickSelect
 from homeward.core.models import Sex
 from homeward.geo.forms import LocationChoiceField
 from homeward.geo.models import Level, Location
@@ -66,13 +67,12 @@ class DashboardForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    institution = forms.ModelChoiceField(
+    institution = CodeChoiceField(
         label=gettext_lazy("Institution"),
         required=False,
         queryset=Institution.objects.order_by("name"),
-        to_field_name="code",
         empty_label="—",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     indicator = forms.ChoiceField(
         label=gettext_lazy("Indicator"),

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Agency
-from homeward.core.forms import QuickSelect, StyledFormMixin, VersionField
+from homeward.core.forms import CodeChoiceField, QuickSelect, StyledFormMixin, VersionField
 from homeward.core.models import Sex
 from homeward.geo.forms import LocationChoiceField
 from homeward.institutions.models import Institution
@@ -113,13 +113,11 @@ class ChildFilterForm(forms.Form):
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
     )
     location = LocationChoiceField(areas=True, label=_("Area"), required=False)
-    institution = forms.ModelChoiceField(
+    institution = CodeChoiceField(
         label=_("Living in"),
         required=False,
         queryset=Institution.objects.filter(is_active=True).order_by("name"),
-        to_field_name="code",
         empty_label=_("Any"),
-        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

@@ -58,3 +58,24 @@ def test_location_choices_are_grouped_by_region_in_the_readers_language(cast):
         places = dict(list(LocationChoiceField().choices)[1:])
     in_region = places[region_of_town.name_latin]
     assert (locality.code, f"{town.name_latin} › {locality.name_latin}") in in_region
+
+
+@pytest.mark.django_db
+def test_the_code_select_draws_what_a_model_select_draws_and_cleans_to_the_record(cast):
+    from homeward.core.forms import CodeChoiceField
+    from homeward.institutions.models import Institution
+
+    Institution.objects.create(
+        code="INST-B", name="Дом <B>", kind="childrens_home", agency=cast.region_a,
+        location=cast.agency_a.area, capacity=10,
+    )  # fmt: skip
+    queryset = Institution.objects.order_by("name")
+    quick = CodeChoiceField(queryset=queryset, empty_label="Any")
+    model = forms.ModelChoiceField(queryset=queryset, to_field_name="code", empty_label="Any")
+    for value in (None, "INST-B"):
+        assert parse_html(quick.widget.render("i", value)) == parse_html(
+            forms.Select(choices=model.choices).render("i", value)
+        )
+    assert quick.clean("INST-A") == cast.institution
+    with pytest.raises(forms.ValidationError):
+        quick.clean("NO-SUCH")
