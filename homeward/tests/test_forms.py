@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 from django import forms
 from django.test.html import parse_html
@@ -72,8 +74,9 @@ def test_the_code_select_draws_what_a_model_select_draws_and_cleans_to_the_recor
     queryset = Institution.objects.order_by("name")
     quick = CodeChoiceField(queryset=queryset, empty_label="Any")
     model = forms.ModelChoiceField(queryset=queryset, to_field_name="code", empty_label="Any")
+    widget = typing.cast(forms.Widget, quick.widget)  # an instance once the field is made
     for value in (None, "INST-B"):
-        assert parse_html(quick.widget.render("i", value)) == parse_html(
+        assert parse_html(widget.render("i", value)) == parse_html(
             forms.Select(choices=model.choices).render("i", value)
         )
     assert quick.clean("INST-A") == cast.institution
