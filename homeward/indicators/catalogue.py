@@ -116,7 +116,10 @@ def series(
     institution: Any = None,
     baseline: datetime.date | None = None,
 ) -> list[Computed]:
-    """The indicator on each day: one aggregate computation per point, whatever the rows."""
+    """The indicator on each day: the DOMAIN §9 indicators in one reading of the facts, the
+    operational ones with one aggregate computation per point."""
+    if isinstance(CATALOGUE[indicator_id], Indicator):
+        return list(engine.series(indicator_id, days, area, institution=institution))
     return [
         compute(indicator_id, day, area, institution=institution, baseline=baseline) for day in days
     ]

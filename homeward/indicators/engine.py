@@ -139,17 +139,32 @@ def in_care_on(day: datetime.date) -> Q:
     return open_on(day) & Q(born__lte=day, born__gt=years_before(day, 18))
 
 
+def aged(event: str, day: datetime.date) -> Q:
+    """Aged 0–17 at the event: ``"start"`` or ``"end"`` of the placement, or on ``day``."""
+    if event == "day":
+        return Q(born__lte=day, born__gt=years_before(day, 18))
+    return Q(**{f"age_at_{event}__gte": 0, f"age_at_{event}__lte": 17})
+
+
+def age_band_at(event: str, day: datetime.date) -> Case:
+    return age_band_on(day) if event == "day" else age_band_of(f"age_at_{event}")
+
+
 # --- areas ---------------------------------------------------------------------------------
 
 
-def in_area(qs: QuerySet[PlacementFact], area: Location | None) -> QuerySet[PlacementFact]:
+def area_condition(area: Location | None) -> Q:
     if area is None:
-        return qs
+        return Q()
     if area.level == Level.COUNTRY:
-        return qs.filter(region__parent=area)
+        return Q(region__parent=area)
     if area.level == Level.REGION:
-        return qs.filter(region=area)
-    return qs.filter(district=area)
+        return Q(region=area)
+    return Q(district=area)
+
+
+def in_area(qs: QuerySet[PlacementFact], area: Location | None) -> QuerySet[PlacementFact]:
+    return qs.filter(area_condition(area))
 
 
 def population(area: Location | None, year: int) -> int | None:
@@ -179,6 +194,18 @@ EVERY_ROW: Condition = lambda ctx: Q()  # noqa: E731
 
 
 @dataclass(frozen=True)
+class Rows:
+    """The facts an indicator reads on a day: a condition (area and age included), the event
+    at which a child's age counts (``"start"``, ``"end"`` or ``"day"``, for the age bands),
+    and a coarse condition holding the rows of every day from ``first`` to ``last`` (``span``),
+    with which a series reads the table once."""
+
+    condition: Callable[[Context], Q]
+    age_at: str
+    span: Callable[[datetime.date, datetime.date], Q]
+
+
+@dataclass(frozen=True)
 class Indicator:
     """Rows (one per child or per placement, see ``counts``) and the conditions that make a
     row count in the numerator and in the denominator: both are counted in one scan."""
@@ -186,7 +213,7 @@ class Indicator:
     id: str
     title: Any
     kind: str  # "rate" (per 100,000 of population), "proportion", "ratio", "median_days"
-    rows: Callable[[Context], QuerySet[PlacementFact]]
+    reads: Rows
     numerator_if: Condition | None = EVERY_ROW  # None: only ``joined`` rows count
     denominator_if: Condition | None = None  # proportions and ratios; rates divide by population
     counts: str = "child"  # what a row stands for: a child, or a placement
@@ -196,10 +223,15 @@ class Indicator:
     # asking it row by row
     joined: Condition | None = None
 
-    def rows_in(self, ctx: Context) -> QuerySet[PlacementFact]:
+    def where(self, ctx: Context) -> Q:
+        """The rows' condition in the context: an area, or one institution's placements."""
         if ctx.institution is None:
-            return self.rows(ctx)
-        return self.rows(Context(ctx.day, None)).filter(institution=ctx.institution)
+            return self.reads.condition(ctx)
+        return self.reads.condition(Context(ctx.day, None)) & Q(institution=ctx.institution)
+
+    def rows_in(self, ctx: Context) -> QuerySet[PlacementFact]:
+        rows = facts().filter(self.where(ctx))
+        return rows.annotate(age_band=age_band_at(self.reads.age_at, ctx.day))
 
     def numerator(self, ctx: Context) -> QuerySet[PlacementFact]:
         parts = [c(ctx) for c in (self.numerator_if, self.joined) if c is not None]
@@ -214,19 +246,39 @@ class Indicator:
         return self.rows_in(ctx).filter(self.denominator_if(ctx))
 
 
-def _entries_in_period(ctx: Context) -> QuerySet[PlacementFact]:
+def _entries_in_period(ctx: Context) -> Q:
     p = period_ending(ctx.day)
-    return with_age(in_area(entries().filter(start__range=(p.start, p.end)), ctx.area), "start")
+    return Q(is_entry=True, start__range=(p.start, p.end)) & _aged_in_area(ctx, "start")
 
 
-def _in_care(ctx: Context) -> QuerySet[PlacementFact]:
-    return with_age(in_area(facts().filter(open_on(ctx.day)), ctx.area), ctx.day)
+def _aged_in_area(ctx: Context, event: str) -> Q:
+    return aged(event, ctx.day) & area_condition(ctx.area)
 
 
-def _residential_endings(ctx: Context) -> QuerySet[PlacementFact]:
+def _starting_in_periods(first: datetime.date, last: datetime.date) -> Q:
+    return Q(start__range=(period_ending(first).start, last))
+
+
+def _ending_in_periods(first: datetime.date, last: datetime.date) -> Q:
+    return Q(end__range=(period_ending(first).start, last))
+
+
+def _open_on_one_of(first: datetime.date, last: datetime.date) -> Q:
+    return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
+
+
+def _in_care(ctx: Context) -> Q:
+    return open_on(ctx.day) & _aged_in_area(ctx, "day")
+
+
+def _residential_endings(ctx: Context) -> Q:
     p = period_ending(ctx.day)
-    qs = facts().filter(care_type__in=RESIDENTIAL, end__range=(p.start, p.end))
-    return with_age(in_area(qs, ctx.area), "end")
+    return Q(care_type__in=RESIDENTIAL, end__range=(p.start, p.end)) & _aged_in_area(ctx, "end")
+
+
+ENTRIES = Rows(_entries_in_period, "start", _starting_in_periods)
+IN_CARE = Rows(_in_care, "day", _open_on_one_of)
+RESIDENTIAL_ENDINGS = Rows(_residential_endings, "end", _ending_in_periods)
 
 
 def _to_family(ctx: Context) -> Q:
@@ -251,9 +303,12 @@ def _plan_up_to_date(ctx: Context) -> Q:
     return Q(plan_decided_on__lte=ctx.day, plan_review_due__gte=ctx.day)
 
 
-def _starting(ctx: Context) -> QuerySet[PlacementFact]:
+def _starting(ctx: Context) -> Q:
     p = period_ending(ctx.day)
-    return with_age(in_area(facts().filter(start__range=(p.start, p.end)), ctx.area), "start")
+    return Q(start__range=(p.start, p.end)) & _aged_in_area(ctx, "start")
+
+
+STARTING = Rows(_starting, "start", _starting_in_periods)
 
 
 def _gatekept_before(ctx: Context) -> Q:
@@ -283,36 +338,52 @@ def _reviewed_on_time_before_later_reviews(ctx: Context) -> Q:
     return Q(start__lt=since, last_review_on__gt=ctx.day, pk__in=reviewed.values("placement_id"))
 
 
-def _first_entries_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
+def _first_entries_prior_year(ctx: Context) -> Q:
     # a child counts once, by their first entry of the prior year
     prior = prior_year(ctx.day)
-    qs = entries().filter(start__range=(prior.start, prior.end))
-    qs = qs.filter(Q(previous_entry__isnull=True) | Q(previous_entry__lt=prior.start))
-    return with_age(in_area(qs, ctx.area), "start")
+    return (
+        Q(is_entry=True, start__range=(prior.start, prior.end))
+        & (Q(previous_entry__isnull=True) | Q(previous_entry__lt=prior.start))
+        & _aged_in_area(ctx, "start")
+    )
+
+
+def _starting_in_prior_years(first: datetime.date, last: datetime.date) -> Q:
+    return Q(start__range=(prior_year(first).start, prior_year(last).end))
+
+
+def _ending_in_prior_years(first: datetime.date, last: datetime.date) -> Q:
+    return Q(end__range=(prior_year(first).start, prior_year(last).end))
 
 
 def _reunified_within_a_year(ctx: Context) -> Q:
     return Q(reunified_within_a_year=True)
 
 
-def _first_reunified_exits_prior_year(ctx: Context) -> QuerySet[PlacementFact]:
+def _first_reunified_exits_prior_year(ctx: Context) -> Q:
     # a child counts once, by their first exit as reunified of the prior year
     prior = prior_year(ctx.day)
-    qs = exits().filter(
-        exit_destination=ExitDestination.REUNIFIED, end__range=(prior.start, prior.end)
+    return (
+        Q(is_exit=True, exit_destination=ExitDestination.REUNIFIED)
+        & Q(end__range=(prior.start, prior.end))
+        & (Q(previous_reunified_exit__isnull=True) | Q(previous_reunified_exit__lt=prior.start))
+        & _aged_in_area(ctx, "end")
     )
-    qs = qs.filter(
-        Q(previous_reunified_exit__isnull=True) | Q(previous_reunified_exit__lt=prior.start)
-    )
-    return with_age(in_area(qs, ctx.area), "end")
 
 
 def _reentered_within_a_year(ctx: Context) -> Q:
     return Q(reentered_within_a_year=True)
 
 
-def _ttp(ctx: Context) -> QuerySet[PlacementFact]:
-    return _starting(ctx).filter(days_to_placement__isnull=False)
+def _ttp(ctx: Context) -> Q:
+    return _starting(ctx) & Q(days_to_placement__isnull=False)
+
+
+FIRST_ENTRIES_PRIOR_YEAR = Rows(_first_entries_prior_year, "start", _starting_in_prior_years)
+FIRST_REUNIFIED_EXITS_PRIOR_YEAR = Rows(
+    _first_reunified_exits_prior_year, "end", _ending_in_prior_years
+)
+DECIDED_STARTS = Rows(_ttp, "start", _starting_in_periods)
 
 
 def _stable(ctx: Context) -> Q:
@@ -326,46 +397,46 @@ INDICATORS: dict[str, Indicator] = {
     i.id: i
     for i in [
         Indicator("FC1", _("Entries into formal care, per 100,000 children"), "rate",
-                  _entries_in_period, counts="placement",
+                  ENTRIES, counts="placement",
                   formula=_("entries with a start in P ÷ population × 100,000")),
-        Indicator("FC2", _("Children in formal care, per 100,000 children"), "rate", _in_care,
+        Indicator("FC2", _("Children in formal care, per 100,000 children"), "rate", IN_CARE,
                   formula=_("children in formal care on D ÷ population × 100,000")),
         Indicator("FC3", _("Residential placements ending in family-based care"), "proportion",
-                  _residential_endings, _to_family, _not_to_residential, counts="placement",
+                  RESIDENTIAL_ENDINGS, _to_family, _not_to_residential, counts="placement",
                   formula=_("residential placements ending in P to family-based care, or ending "
                             "the episode reunified or adopted ÷ residential placements ending in "
                             "P not followed by another residential placement")),
         Indicator("FC4", _("Children in residential care for each child in family-based care"),
-                  "ratio", _in_care, _residential, _family_based,
+                  "ratio", IN_CARE, _residential, _family_based,
                   formula=_("children in residential care on D ÷ children in family-based care "
                             "on D")),
         Indicator("FC7", _("Children in care with an up-to-date care plan"), "proportion",
-                  _in_care, _plan_up_to_date, EVERY_ROW,
+                  IN_CARE, _plan_up_to_date, EVERY_ROW,
                   formula=_("children in formal care on D with an approved care plan whose next "
                             "review is not overdue ÷ children in formal care on D")),
         Indicator("FC8", _("Placements with a prior gatekeeping decision"), "proportion",
-                  _starting, _gatekept_before, EVERY_ROW, counts="placement",
+                  STARTING, _gatekept_before, EVERY_ROW, counts="placement",
                   formula=_("placements starting in P with a gatekeeping decision dated on or "
                             "before the start ÷ placements starting in P")),
-        Indicator("FC9", _("Placements reviewed on time"), "proportion", _in_care,
+        Indicator("FC9", _("Placements reviewed on time"), "proportion", IN_CARE,
                   _reviewed_on_time, EVERY_ROW, counts="placement",
                   joined=_reviewed_on_time_before_later_reviews,
                   formula=_("placements open on D reviewed within the review interval before D "
                             "÷ placements open on D")),
         Indicator("RU12", _("Reunified within 12 months of entry"), "proportion",
-                  _first_entries_prior_year, _reunified_within_a_year, EVERY_ROW,
+                  FIRST_ENTRIES_PRIOR_YEAR, _reunified_within_a_year, EVERY_ROW,
                   formula=_("children entering in the prior year whose episode ended reunified "
                             "within 12 months ÷ children entering in the prior year")),
         Indicator("RE12", _("Re-entry within 12 months of reunification"), "proportion",
-                  _first_reunified_exits_prior_year, _reentered_within_a_year, EVERY_ROW,
+                  FIRST_REUNIFIED_EXITS_PRIOR_YEAR, _reentered_within_a_year, EVERY_ROW,
                   formula=_("children reunified in the prior year who entered care again within "
                             "12 months ÷ children reunified in the prior year")),
         Indicator("TTP", _("Days from gatekeeping decision to placement (median)"),
-                  "median_days", _ttp, counts="placement",
+                  "median_days", DECIDED_STARTS, counts="placement",
                   formula=_("median days from the gatekeeping decision to the start, placements "
                             "starting in P")),
         Indicator("STAB", _("Children with at most 2 placements in the current episode"),
-                  "proportion", _in_care, _stable, EVERY_ROW,
+                  "proportion", IN_CARE, _stable, EVERY_ROW,
                   formula=_("children in formal care on D whose current episode has at most 2 "
                             "placements started on or before D ÷ children in formal care on D")),
     ]
@@ -538,6 +609,56 @@ def compute(
                 den = known.get(code) if code else None
             result.rows.append(Row(group, num, den, _value(indicator, num, den)))
     return result
+
+
+def series(
+    indicator_id: str,
+    days: list[datetime.date],
+    area: Location | None = None,
+    institution: Any = None,
+) -> list[Result]:
+    """The indicator's totals on each day, counted in one reading of the facts: a pair of
+    conditional counts per day over the rows of every day (``Rows.span``), where one
+    computation per day reads the table once for each. A median is computed day by day."""
+    indicator = INDICATORS[indicator_id]
+    if indicator.kind == "median_days" or len(days) < 2:
+        return [compute(indicator_id, day, area, institution=institution) for day in days]
+    contexts = [Context(day, area if institution is None else None, institution) for day in days]
+    counts: dict[str, tuple[Q, list[str]]] = {}
+    for index, ctx in enumerate(contexts):
+        where = indicator.where(ctx)
+        for name, condition in (
+            ("n", indicator.numerator_if),
+            ("d", indicator.denominator_if),
+            ("j", indicator.joined),
+        ):
+            if condition is not None:
+                counts[f"{name}{index}"] = (where & condition(ctx), [])
+    reach = indicator.reads.span(min(days), max(days))
+    if institution is not None:
+        reach &= Q(institution=institution)
+    else:
+        reach &= area_condition(area)
+    counted = count_rows(facts().filter(reach), counts)
+    known: dict[int, int | None] = {}
+    results = []
+    for index, ctx in enumerate(contexts):
+
+        def total(name: str, index: int = index) -> int | None:
+            found = counted.get(f"{name}{index}")
+            return found[()] if found is not None else None
+
+        numerator = (total("n") or 0) + (total("j") or 0)
+        if indicator.kind == "rate":
+            year = ctx.day.year
+            if year not in known:
+                known[year] = population(area, year) if institution is None else None
+            denominator = known[year]
+        else:
+            denominator = total("d")
+        value = _value(indicator, numerator, denominator)
+        results.append(Result(indicator, ctx.day, ctx.area, numerator, denominator, value))
+    return results
 
 
 BAND_ORDER = {name: index for index, (name, _low, _high) in enumerate(AGE_BANDS)}
