@@ -627,11 +627,7 @@ def series(
     counts: dict[str, tuple[Q, list[str]]] = {}
     for index, ctx in enumerate(contexts):
         where = indicator.where(ctx)
-        for name, condition in (
-            ("n", indicator.numerator_if),
-            ("d", indicator.denominator_if),
-            ("j", indicator.joined),
-        ):
+        for name, condition in (("n", indicator.numerator_if), ("d", indicator.denominator_if)):
             if condition is not None:
                 counts[f"{name}{index}"] = (where & condition(ctx), [])
     reach = indicator.reads.span(min(days), max(days))
@@ -648,7 +644,12 @@ def series(
             found = counted.get(f"{name}{index}")
             return found[()] if found is not None else None
 
-        numerator = (total("n") or 0) + (total("j") or 0)
+        numerator = total("n") or 0
+        if indicator.joined is not None:
+            # its own query per day, as in ``compute``: as a conditional count of the one
+            # reading, each day's subquery would be asked again for every row
+            more = indicator.rows_in(ctx).filter(indicator.joined(ctx))
+            numerator += more.order_by().count()
         if indicator.kind == "rate":
             year = ctx.day.year
             if year not in known:
