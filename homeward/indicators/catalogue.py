@@ -116,10 +116,13 @@ def series(
     institution: Any = None,
     baseline: datetime.date | None = None,
 ) -> list[Computed]:
-    """The indicator on each day: the DOMAIN §9 indicators in one reading of the facts, the
-    operational ones with one aggregate computation per point."""
-    if isinstance(CATALOGUE[indicator_id], Indicator):
+    """The indicator on each day: the DOMAIN §9 indicators and the counts of facts (RES, REINT)
+    in one reading of the facts, the other operational ones with one computation per point."""
+    entry = CATALOGUE[indicator_id]
+    if isinstance(entry, Indicator):
         return list(engine.series(indicator_id, days, area, institution=institution))
+    if entry.reads is not None:
+        return list(operational.series(indicator_id, days, area, institution=institution))
     return [
         compute(indicator_id, day, area, institution=institution, baseline=baseline) for day in days
     ]

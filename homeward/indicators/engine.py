@@ -255,15 +255,15 @@ def _aged_in_area(ctx: Context, event: str) -> Q:
     return aged(event, ctx.day) & area_condition(ctx.area)
 
 
-def _starting_in_periods(first: datetime.date, last: datetime.date) -> Q:
+def starting_in_periods(first: datetime.date, last: datetime.date) -> Q:
     return Q(start__range=(period_ending(first).start, last))
 
 
-def _ending_in_periods(first: datetime.date, last: datetime.date) -> Q:
+def ending_in_periods(first: datetime.date, last: datetime.date) -> Q:
     return Q(end__range=(period_ending(first).start, last))
 
 
-def _open_on_one_of(first: datetime.date, last: datetime.date) -> Q:
+def open_on_one_of(first: datetime.date, last: datetime.date) -> Q:
     return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
 
 
@@ -276,9 +276,9 @@ def _residential_endings(ctx: Context) -> Q:
     return Q(care_type__in=RESIDENTIAL, end__range=(p.start, p.end)) & _aged_in_area(ctx, "end")
 
 
-ENTRIES = Rows(_entries_in_period, "start", _starting_in_periods)
-IN_CARE = Rows(_in_care, "day", _open_on_one_of)
-RESIDENTIAL_ENDINGS = Rows(_residential_endings, "end", _ending_in_periods)
+ENTRIES = Rows(_entries_in_period, "start", starting_in_periods)
+IN_CARE = Rows(_in_care, "day", open_on_one_of)
+RESIDENTIAL_ENDINGS = Rows(_residential_endings, "end", ending_in_periods)
 
 
 def _to_family(ctx: Context) -> Q:
@@ -308,7 +308,7 @@ def _starting(ctx: Context) -> Q:
     return Q(start__range=(p.start, p.end)) & _aged_in_area(ctx, "start")
 
 
-STARTING = Rows(_starting, "start", _starting_in_periods)
+STARTING = Rows(_starting, "start", starting_in_periods)
 
 
 def _gatekept_before(ctx: Context) -> Q:
@@ -383,7 +383,7 @@ FIRST_ENTRIES_PRIOR_YEAR = Rows(_first_entries_prior_year, "start", _starting_in
 FIRST_REUNIFIED_EXITS_PRIOR_YEAR = Rows(
     _first_reunified_exits_prior_year, "end", _ending_in_prior_years
 )
-DECIDED_STARTS = Rows(_ttp, "start", _starting_in_periods)
+DECIDED_STARTS = Rows(_ttp, "start", starting_in_periods)
 
 
 def _stable(ctx: Context) -> Q:

@@ -134,6 +134,9 @@ class Operational:
     # placement-based indicators can be computed for one institution
     by_institution: bool = False
     reference: str = "period"  # "date": a stock on D; "period": a flow in the year ending on D
+    # a count of facts whose rows are also given as a condition (``engine.Rows``): its series
+    # is then counted in one reading of the facts
+    reads: engine.Rows | None = None
 
 
 def _placements(scope: Scope, qs: QuerySet[PlacementFact]) -> QuerySet[PlacementFact]:
@@ -150,6 +153,18 @@ def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[PlacementFact]
 
 def _res(scope: Scope) -> QuerySet[PlacementFact]:
     return _residential_on(scope.day, scope)
+
+
+def _residential_open(ctx: engine.Context) -> Q:
+    return (
+        open_on(ctx.day)
+        & Q(care_type__in=RESIDENTIAL)
+        & engine.aged("day", ctx.day)
+        & engine.area_condition(ctx.area)
+    )
+
+
+RESIDENTIAL_OPEN = engine.Rows(_residential_open, "day", engine.open_on_one_of)
 
 
 def baseline_of(scope: Scope) -> datetime.date:
@@ -190,6 +205,18 @@ def _reintegrations(scope: Scope) -> QuerySet[PlacementFact]:
         exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end)
     )
     return with_age(_placements(scope, qs), "end")
+
+
+def _reunified_exits(ctx: engine.Context) -> Q:
+    p = period_ending(ctx.day)
+    return (
+        Q(is_exit=True, exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end))
+        & engine.aged("end", ctx.day)
+        & engine.area_condition(ctx.area)
+    )
+
+
+REUNIFIED_EXITS = engine.Rows(_reunified_exits, "end", engine.ending_in_periods)
 
 
 def _family_endings(scope: Scope) -> QuerySet[PlacementFact]:
@@ -279,7 +306,8 @@ OPERATIONAL: dict[str, Operational] = {
         Operational("RES", _("Children in residential care"), "count", _res,
                     formula=_("children whose placement open on D is residential (small group "
                               "home or institution)"),
-                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date"),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reference="date",
+                    reads=RESIDENTIAL_OPEN),
         Operational("RESCHG", _("Change in children in residential care since the baseline"),
                     "change", _res, _res_baseline,
                     formula=_("(children in residential care on D − children in residential "
@@ -296,7 +324,7 @@ OPERATIONAL: dict[str, Operational] = {
                     "count", _reintegrations,
                     formula=_("episodes of care whose last placement ends in P with the exit "
                               "destination “returned to parents”"),
-                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True),
+                    dimensions=PLACEMENT_DIMENSIONS, by_institution=True, reads=REUNIFIED_EXITS),
         Operational("BREAK", _("Breakdowns of family-based placements"), "proportion",
                     _breakdowns, _family_endings,
                     one_scan=lambda scope: Scan(_family_endings(scope), _broke_down(scope), Q()),
@@ -617,3 +645,31 @@ def _order(value: Any) -> tuple[int, str]:
 def numerator_rows(indicator_id: str, scope: Scope) -> QuerySet[Any]:
     """The rows an indicator counts, for the drill-down to the records."""
     return OPERATIONAL[indicator_id].numerator(scope)
+
+
+def series(
+    indicator_id: str,
+    days: list[datetime.date],
+    area: Location | None = None,
+    institution: Any = None,
+) -> list[OpResult]:
+    """A count of facts on each day in one reading of the facts (see ``engine.series``)."""
+    indicator = OPERATIONAL[indicator_id]
+    reads = indicator.reads
+    if reads is None or indicator.kind != "count" or len(days) < 2:
+        return [compute(indicator_id, day, area, institution=institution) for day in days]
+    # as ``compute`` reads them: the area's facts, and of those one institution's if given
+    inside = Q(institution=institution) if institution is not None else Q()
+    reach = reads.span(min(days), max(days)) & inside & engine.area_condition(area)
+    counted = engine.count_rows(
+        engine.facts().filter(reach),
+        {
+            f"n{index}": (reads.condition(engine.Context(day, area)) & inside, [])
+            for index, day in enumerate(days)
+        },
+    )
+    results = []
+    for index, day in enumerate(days):
+        n = counted[f"n{index}"][()]
+        results.append(OpResult(indicator, day, area, n, None, float(n), institution=institution))
+    return results

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from homeward.care.models import GatekeepingDecision, PlacementReview
-from homeward.indicators import catalogue, engine
+from homeward.indicators import catalogue, engine, operational
 from homeward.indicators.facts import rebuild
 from homeward.indicators.models import Population
 from homeward.plans.models import CarePlan
@@ -117,3 +117,17 @@ def test_the_series_equals_each_day_computed_alone(cast, histories, indicator):
         ], (indicator, area, institution)
     national = engine.series(indicator, days)
     assert any(r.numerator for r in national), "the data give the indicator something to count"
+
+
+@pytest.mark.parametrize("indicator", ["RES", "REINT"])
+def test_a_count_of_facts_as_a_series_equals_each_day_computed_alone(cast, histories, indicator):
+    days = catalogue.month_ends(datetime.date(2026, 3, 31), 14)
+    district = cast.agency_a.area
+    for area, institution in [(None, None), (district, None), (None, cast.institution)]:
+        together = operational.series(indicator, days, area, institution=institution)
+        alone = [operational.compute(indicator, day, area, institution=institution) for day in days]
+        assert [(r.day, r.numerator, r.value) for r in together] == [
+            (r.day, r.numerator, r.value) for r in alone
+        ], (indicator, area, institution)
+        assert catalogue.series(indicator, days, area, institution=institution) == together
+    assert any(r.numerator for r in operational.series(indicator, days))
