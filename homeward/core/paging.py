@@ -14,6 +14,13 @@ PAGE_SIZE = 25
 COUNT_CAP = 1000
 
 
+def with_rows_at_least(queryset: QuerySet[Any], rows: int) -> QuerySet[Any]:
+    """Tell ``CappedPaginator`` that ``queryset`` holds at least ``rows`` rows, found while
+    building it (a search that stopped at its limit): past the cap it need not count again."""
+    setattr(queryset, "rows_at_least", rows)  # noqa: B010  (read by CappedPaginator.count)
+    return queryset
+
+
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator that counts at most ``count_cap + 1`` rows.
 
@@ -30,6 +37,8 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         rows = self.object_list
         limit = self.count_cap + 1
+        if getattr(rows, "rows_at_least", 0) >= limit:
+            return limit
         if isinstance(rows, QuerySet):
             # order_by(): the subquery need not sort before it stops at the limit.
             return int(rows.order_by().values("pk")[:limit].count())

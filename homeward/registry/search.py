@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from rapidfuzz import fuzz
 
+from homeward.core.paging import with_rows_at_least
 from homeward.registry.names import name_key
 
 M = TypeVar("M", bound=Model)
@@ -145,10 +146,11 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     # 1. Every word exactly: each scores the maximum, 1, so these rows lead the ranking
     # in primary-key order. With MAX_MATCHES of them they are all the list shows.
     exact = keyed.filter(key_words__contains=words)
-    probe = list(exact.order_by().values_list("pk", flat=True)[:MAX_MATCHES])
+    # one more than the list shows: then the list knows it is capped without counting again
+    probe = list(exact.order_by().values_list("pk", flat=True)[: MAX_MATCHES + 1])
     if len(probe) >= MAX_MATCHES:
         everything: QuerySet[M] = exact.annotate(search_score=Value(best))
-        return everything.order_by("-search_score", "pk")
+        return with_rows_at_least(everything.order_by("-search_score", "pk"), len(probe))
     # 2. Fewer: each word stands for the stored words like it (typos, other spellings,
     # the start of a name), and the rows holding one of them for every word are ranked
     # by trigram word similarity, as the words' nearness to the key. Ranking reads every

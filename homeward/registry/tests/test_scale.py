@@ -7,7 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from conftest import login
-from homeward.core.paging import CappedPaginator
+from homeward.core.paging import CappedPaginator, with_rows_at_least
 from homeward.registry import search
 from homeward.registry.models import Child
 from homeward.registry.names import name_key
@@ -49,6 +49,20 @@ def test_a_capped_queryset_count_reads_no_further_than_the_cap(cast, register_ch
     assert paginator.capped
     assert paginator.num_pages == 1
     assert len(paginator.page(1).object_list) == 2
+
+
+def test_rows_known_past_the_cap_are_not_counted_again(
+    cast, register_child, django_assert_num_queries
+):
+    for index in range(4):
+        register_child(given_name=f"Имя{index}")
+    known = with_rows_at_least(Child.objects.order_by("pk"), 3)
+    with django_assert_num_queries(0):
+        assert CappedPaginator(known, 2, count_cap=2).count == 3
+    # at or under the cap a hint says nothing of the exact number: the rows are counted
+    under = with_rows_at_least(Child.objects.order_by("pk"), 2)
+    with django_assert_num_queries(1):
+        assert CappedPaginator(under, 2, count_cap=10).count == 4
 
 
 def test_the_list_says_more_than_the_cap_instead_of_a_number(cast, register_child, monkeypatch):
@@ -119,6 +133,10 @@ def test_with_many_exact_matches_those_are_the_list(cast, register_child, monkey
     register_child(family_name="Иванова", given_name="Ольга")
     found = child_list(cast.case_manager_a, ChildFilters(q="Ivanov Oleg"))
     assert [c.pk for c in found] == [c.pk for c in kept]
+    # the search found more than it keeps: the list says so without counting them again
+    monkeypatch.setattr("homeward.registry.views.COUNT_CAP", 2)
+    page = login(cast.case_manager_a).get("/children/", {"q": "Ivanov Oleg"}).content.decode()
+    assert "More than 2 children" in page
 
 
 @postgresql_only
