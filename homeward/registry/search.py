@@ -20,7 +20,6 @@ from typing import TypeVar
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     Expression,
     F,
@@ -120,19 +119,6 @@ def _similar_words(word: str) -> list[str]:
     return [word, *(other for other in found if other != word)]
 
 
-def _pk_in_array(pks: list[int]) -> Func:
-    """``id = ANY(%s)``: thousands of ids as one array parameter rather than an IN list."""
-    from django.contrib.postgres.fields import ArrayField
-
-    return Func(
-        F("pk"),
-        Cast(Value(pks), ArrayField(BigIntegerField())),
-        template="(%(expressions)s))",
-        arg_joiner=" = ANY(",
-        output_field=BooleanField(),
-    )
-
-
 def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     from django.contrib.postgres.search import TrigramWordSimilarity
 
@@ -170,7 +156,7 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
             break
         found = list(candidates.order_by().values_list("pk", flat=True)[: FUZZY_BUDGET + 1])
         if len(found) <= FUZZY_BUDGET:
-            candidates = queryset.model._default_manager.filter(_pk_in_array(found))
+            candidates = queryset.model._default_manager.filter(pk__any_of=found)
             break
     score: Expression = Value(0.0)
     for word in words:
@@ -215,7 +201,7 @@ def _ranked(queryset: QuerySet[M], scored: list[tuple[float, int]]) -> QuerySet[
             output_field=FloatField(),
         )
     rows = (
-        queryset.filter(_pk_in_array(pks))
+        queryset.filter(pk__any_of=pks)
         if connection.vendor == "postgresql"
         else queryset.filter(pk__in=pks)
     )
