@@ -90,17 +90,8 @@ def age_band_of(age: str) -> Case:
 def with_age(qs: QuerySet[PlacementFact], event: str | datetime.date) -> QuerySet[PlacementFact]:
     """Annotate ``age_band`` at the event (``"start"``, ``"end"`` or a day) and keep children
     aged 0–17 then."""
-    if isinstance(event, str):
-        age = f"age_at_{event}"
-        return qs.annotate(age_band=age_band_of(age)).filter(
-            **{f"{age}__gte": 0, f"{age}__lte": 17}
-        )
-    # A fixed day (stocks): aged 0–17 on it means born on or before it and after the same day
-    # 18 years earlier, and each band a range of birth dates: plain ranges the planner can
-    # estimate, and no arithmetic per row.
-    return qs.annotate(age_band=age_band_on(event)).filter(
-        born__lte=event, born__gt=years_before(event, 18)
-    )
+    at, day = (event, None) if isinstance(event, str) else ("day", event)
+    return qs.annotate(age_band=age_band_at(at, day)).filter(aged(at, day))
 
 
 def age_band_on(day: datetime.date) -> Case:
@@ -120,34 +111,32 @@ def facts() -> QuerySet[PlacementFact]:
     return PlacementFact.objects.all()
 
 
-def entries() -> QuerySet[PlacementFact]:
-    """First placements of their episodes."""
-    return facts().filter(is_entry=True)
-
-
-def exits() -> QuerySet[PlacementFact]:
-    """Last placements of their episodes, ended."""
-    return facts().filter(is_exit=True)
-
-
 def open_on(day: datetime.date) -> Q:
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
 
 
 def in_care_on(day: datetime.date) -> Q:
-    """Open on ``day`` for a child aged 0–17 then (``with_age`` for a fixed day, as a condition)."""
-    return open_on(day) & Q(born__lte=day, born__gt=years_before(day, 18))
+    """Open on ``day`` for a child aged 0–17 then."""
+    return open_on(day) & aged("day", day)
 
 
-def aged(event: str, day: datetime.date) -> Q:
-    """Aged 0–17 at the event: ``"start"`` or ``"end"`` of the placement, or on ``day``."""
-    if event == "day":
-        return Q(born__lte=day, born__gt=years_before(day, 18))
-    return Q(**{f"age_at_{event}__gte": 0, f"age_at_{event}__lte": 17})
+def aged(event: str, day: datetime.date | None = None) -> Q:
+    """Aged 0–17 at the event: the ``"start"`` or ``"end"`` of the placement, or on ``day``
+    (``"day"``). On a fixed day that is a range of birth dates: plain ranges the planner can
+    estimate, and no arithmetic per row."""
+    if event != "day":
+        return Q(**{f"age_at_{event}__gte": 0, f"age_at_{event}__lte": 17})
+    if day is None:
+        raise ValueError("an age on a day needs the day")
+    return Q(born__lte=day, born__gt=years_before(day, 18))
 
 
-def age_band_at(event: str, day: datetime.date) -> Case:
-    return age_band_on(day) if event == "day" else age_band_of(f"age_at_{event}")
+def age_band_at(event: str, day: datetime.date | None = None) -> Case:
+    if event != "day":
+        return age_band_of(f"age_at_{event}")
+    if day is None:
+        raise ValueError("an age band on a day needs the day")
+    return age_band_on(day)
 
 
 # --- areas ---------------------------------------------------------------------------------

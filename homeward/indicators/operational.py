@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from homeward.care.models import FAMILY_BASED, RESIDENTIAL, ExitDestination
 from homeward.geo.models import Level, Location
 from homeward.indicators import engine
-from homeward.indicators.engine import ONE_DAY, in_area, open_on, period_ending, with_age
+from homeward.indicators.engine import ONE_DAY, in_area, period_ending, with_age
 from homeward.indicators.models import PlacementFact
 
 # Placement rows: the standard disaggregations of DOMAIN §9 (engine.DIMENSIONS).
@@ -146,25 +146,30 @@ def _placements(scope: Scope, qs: QuerySet[PlacementFact]) -> QuerySet[Placement
     return qs
 
 
-def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[PlacementFact]:
-    qs = engine.facts().filter(open_on(day), care_type__in=RESIDENTIAL)
-    return with_age(_placements(scope, qs), day)
-
-
-def _res(scope: Scope) -> QuerySet[PlacementFact]:
-    return _residential_on(scope.day, scope)
+def _read(rows: engine.Rows, day: datetime.date, scope: Scope) -> QuerySet[PlacementFact]:
+    """The facts of ``rows`` on ``day`` in the scope's area (and institution), with each
+    child's age band."""
+    qs = engine.facts().filter(rows.condition(engine.Context(day, scope.area)))
+    if scope.institution is not None:
+        qs = qs.filter(institution=scope.institution)
+    return qs.annotate(age_band=engine.age_band_at(rows.age_at, day))
 
 
 def _residential_open(ctx: engine.Context) -> Q:
     return (
-        open_on(ctx.day)
-        & Q(care_type__in=RESIDENTIAL)
-        & engine.aged("day", ctx.day)
-        & engine.area_condition(ctx.area)
+        engine.in_care_on(ctx.day) & Q(care_type__in=RESIDENTIAL) & engine.area_condition(ctx.area)
     )
 
 
 RESIDENTIAL_OPEN = engine.Rows(_residential_open, "day", engine.open_on_one_of)
+
+
+def _residential_on(day: datetime.date, scope: Scope) -> QuerySet[PlacementFact]:
+    return _read(RESIDENTIAL_OPEN, day, scope)
+
+
+def _res(scope: Scope) -> QuerySet[PlacementFact]:
+    return _residential_on(scope.day, scope)
 
 
 def baseline_of(scope: Scope) -> datetime.date:
@@ -199,24 +204,20 @@ def _moved(scope: Scope) -> QuerySet[PlacementFact]:
     return qs
 
 
-def _reintegrations(scope: Scope) -> QuerySet[PlacementFact]:
-    p = period_ending(scope.day)
-    qs = engine.exits().filter(
-        exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end)
-    )
-    return with_age(_placements(scope, qs), "end")
-
-
 def _reunified_exits(ctx: engine.Context) -> Q:
     p = period_ending(ctx.day)
     return (
         Q(is_exit=True, exit_destination=ExitDestination.REUNIFIED, end__range=(p.start, p.end))
-        & engine.aged("end", ctx.day)
+        & engine.aged("end")
         & engine.area_condition(ctx.area)
     )
 
 
 REUNIFIED_EXITS = engine.Rows(_reunified_exits, "end", engine.ending_in_periods)
+
+
+def _reintegrations(scope: Scope) -> QuerySet[PlacementFact]:
+    return _read(REUNIFIED_EXITS, scope.day, scope)
 
 
 def _family_endings(scope: Scope) -> QuerySet[PlacementFact]:

@@ -200,12 +200,7 @@ def _ranked(queryset: QuerySet[M], scored: list[tuple[float, int]]) -> QuerySet[
             *[When(pk=pk, then=Value(score)) for score, pk in scored],
             output_field=FloatField(),
         )
-    rows = (
-        queryset.filter(pk__any_of=pks)
-        if connection.vendor == "postgresql"
-        else queryset.filter(pk__in=pks)
-    )
-    ranked: QuerySet[M] = rows.annotate(search_score=rank)
+    ranked: QuerySet[M] = queryset.filter(pk__any_of=pks).annotate(search_score=rank)
     return ranked.order_by("-search_score", "pk")
 
 
