@@ -74,7 +74,7 @@ def insert(model: type[Model], objs: list[Any], *, keys: bool = True) -> list[An
         fields.remove(pk)
     # Only fields whose value the database adapter cannot take as it is go through Django's
     # preparation: doing it for every value cost as much as the binding COPY avoids.
-    prepared = [f for f in fields if f.get_internal_type() in {"JSONField"}]
+    prepared = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     stamped = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
@@ -85,8 +85,7 @@ def insert(model: type[Model], objs: list[Any], *, keys: bool = True) -> list[An
         for field in stamped:
             field.pre_save(obj, add=True)
         row = [getattr(obj, f.attname) for f in fields]
-        for field in prepared:
-            index = fields.index(field)
+        for index, field in prepared:
             row[index] = field.get_db_prep_save(row[index], connection)
         return row
 
