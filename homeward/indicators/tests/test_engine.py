@@ -6,11 +6,12 @@ import datetime
 
 import pytest
 
-from homeward.care.models import GatekeepingDecision, PlacementReview
+from homeward.care.models import PlacementReview
 from homeward.geo.models import Location
 from homeward.indicators.engine import compute, period_ending, prior_year
 from homeward.indicators.facts import rebuild
 from homeward.indicators.models import Population
+from homeward.indicators.tests.helpers import gatekeeping_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -142,19 +143,7 @@ def test_fc4_residential_to_family_ratio(kid, put):
 
 def test_fc8_gatekeeping_dated_on_or_before_the_start(cast, kid, put):
     def decision(child, on):
-        return GatekeepingDecision.objects.create(
-            child=child,
-            decided_on=day(on),
-            outcome="place",
-            care_type="foster",
-            necessity="n",
-            suitability="s",
-            alternatives="a",
-            assessment_reference="r",
-            decision_maker="m",
-            legal_basis="l",
-            agency=cast.agency_a,
-        )
+        return gatekeeping_decision(child, cast.agency_a, day(on))
 
     on_time = kid()
     put(on_time, "foster", "2025-04-01", gatekeeping=decision(on_time, "2025-04-01"))
@@ -171,19 +160,7 @@ def test_fc8_gatekeeping_dated_on_or_before_the_start(cast, kid, put):
 def test_ttp_median(cast, kid, put):
     for waited in (2, 4, 10):
         child = kid()
-        decision = GatekeepingDecision.objects.create(
-            child=child,
-            decided_on=day("2025-04-01"),
-            outcome="place",
-            care_type="foster",
-            necessity="n",
-            suitability="s",
-            alternatives="a",
-            assessment_reference="r",
-            decision_maker="m",
-            legal_basis="l",
-            agency=cast.agency_a,
-        )
+        decision = gatekeeping_decision(child, cast.agency_a, day("2025-04-01"))
         put(
             child,
             "foster",

@@ -8,10 +8,11 @@ import random
 import pytest
 from django.utils import timezone
 
-from homeward.care.models import GatekeepingDecision, PlacementReview
+from homeward.care.models import PlacementReview
 from homeward.indicators import catalogue, engine, operational
 from homeward.indicators.facts import rebuild
 from homeward.indicators.models import Population
+from homeward.indicators.tests.helpers import gatekeeping_decision
 from homeward.plans.models import CarePlan
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +55,11 @@ def histories(cast, register_child, put_placement):
                 still_open = end > datetime.date(2026, 6, 1)
                 decision = None
                 if rng.random() < 0.6:
-                    decision = GatekeepingDecision.objects.create(
-                        child=child,
-                        agency=agency,
-                        decided_on=start - datetime.timedelta(days=rng.randrange(0, 30)),
-                        outcome="place",
-                        care_type=care_type,
-                        necessity="n",
-                        suitability="s",
-                        alternatives="a",
-                        assessment_reference="r",
-                        decision_maker="m",
-                        legal_basis="l",
+                    decision = gatekeeping_decision(
+                        child,
+                        agency,
+                        start - datetime.timedelta(days=rng.randrange(0, 30)),
+                        care_type,
                     )
                 placement = put_placement(
                     child=child,
