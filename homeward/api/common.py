@@ -12,6 +12,8 @@ from ninja import Schema
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from homeward.core.paging import page_rows
+
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
@@ -45,7 +47,7 @@ class ErrorOut(Schema):
 def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     start = (params.page - 1) * params.page_size
     return {
-        "items": list(queryset[start : start + params.page_size]),
+        "items": page_rows(queryset, start, start + params.page_size),
         "count": queryset.count(),
     }
 

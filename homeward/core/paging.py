@@ -14,6 +14,21 @@ PAGE_SIZE = 25
 COUNT_CAP = 1000
 
 
+def page_rows(queryset: QuerySet[Any], bottom: int, top: int) -> list[Any]:
+    """Rows ``bottom``..``top`` of an ordered queryset, found by their keys first.
+
+    The first query walks the list in its order reading only the keys, which a covering
+    index answers without the table; the second reads whole only the page's rows (with
+    their related records). In one query PostgreSQL reads every row it passes over from
+    the table: for a wide scope in name order that was 14,000 rows to find page 1.
+    """
+    keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+    if not keys:
+        return []
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
+
+
 def with_rows_at_least(queryset: QuerySet[Any], rows: int) -> QuerySet[Any]:
     """Tell ``CappedPaginator`` that ``queryset`` holds at least ``rows`` rows, found while
     building it (a search that stopped at its limit): past the cap it need not count again."""
@@ -55,7 +70,10 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         shown = self.count_cap if self.capped else self.count
         if top + self.orphans >= shown:
             top = shown
-        return Page(self.object_list[bottom:top], number, self)
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return Page(page_rows(rows, bottom, top), number, self)
+        return Page(rows[bottom:top], number, self)
 
     @cached_property
     def num_pages(self) -> int:

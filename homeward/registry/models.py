@@ -224,6 +224,7 @@ class Child(NamedPerson):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
+            # on PostgreSQL it also carries the list's filter columns (migration 0010)
             models.Index(fields=["family_name", "given_name", "id"], name="child_name_idx"),
             models.Index(fields=["agency", "family_name", "given_name"], name="child_agency_idx"),
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),

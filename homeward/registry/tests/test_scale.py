@@ -7,7 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from conftest import login
-from homeward.core.paging import CappedPaginator, with_rows_at_least
+from homeward.core.paging import CappedPaginator, page_rows, with_rows_at_least
 from homeward.registry import search
 from homeward.registry.models import Child
 from homeward.registry.names import name_key
@@ -86,6 +86,25 @@ def test_the_pages_of_a_capped_list_are_the_first_ones():
     exact = CappedPaginator(list(range(20)), 10, count_cap=25).get_page(2)
     html = render_to_string("includes/pagination.html", {"page": exact, "query": ""})
     assert "Page 2 of 2" in html
+
+
+def test_a_page_is_its_rows_in_the_lists_order_with_their_related_records(
+    cast, register_child, django_assert_num_queries
+):
+    for index in range(6):
+        register_child(given_name=f"Имя{index}", family_name=f"Фамилия{5 - index}")
+    ordered = Child.objects.select_related("home_location").order_by("family_name", "id")
+    everything = list(ordered)
+    with django_assert_num_queries(2):  # the page's keys, then its rows
+        rows = page_rows(ordered, 2, 5)
+        assert [c.pk for c in rows] == [c.pk for c in everything[2:5]]
+        assert all(c.home_location.code for c in rows)  # read with the rows, no query each
+    assert page_rows(ordered, 6, 9) == []
+    # a ranked search keeps its ranking
+    ranked = child_list(cast.case_manager_a, ChildFilters(q="Фамилия3 Имя2"))
+    assert [c.pk for c in page_rows(ranked, 0, 3)] == [c.pk for c in ranked][:3]
+    paged = CappedPaginator(ordered, 4, count_cap=10).get_page(2)
+    assert [c.pk for c in paged.object_list] == [c.pk for c in everything[4:]]
 
 
 # --- case numbers ------------------------------------------------------------------------
