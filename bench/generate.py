@@ -65,6 +65,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sex", "agency_id", "case_number", "date_of_birth", "date_of_birth_estimated",
         "has_disability", "disability_domains", "legal_status", "home_location_id",
         "school_name", "school_location_id", "household_id", "created_by_id",
+        "scope_case_manager_id", "scope_team_id", "scope_supervisor_id",
     ),
     "registry_relationship": (
         "id", "kind", "lives_with_child", "notes", "child_id", "person_id", "related_child_id",
@@ -539,6 +540,8 @@ class Generator:
                     self.legal_status(), str(place.location_id), school,
                     str(place.location_id) if at_school else NULL, str(household_id),
                     str(district.case_manager_id),
+                    # the case's workers, which the triggers copy outside the replica role
+                    str(district.case_manager_id), NULL, NULL,
                 )
             )
             + "\n"

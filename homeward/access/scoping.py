@@ -89,9 +89,12 @@ def _with_rows(querysets: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
 def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
     """A filter on Child selecting the children this user may see.
 
-    Each source of child ids is a subquery on its own table, and the result is one
-    ``pk IN (subquery)`` (a UNION ALL when a user has several sources) rather than an OR of
-    a join to the case with several subqueries: an OR keeps PostgreSQL from turning any
+    The children of one's cases are chosen by the copy of the case's case manager, team
+    and supervisor that each child row carries (``Child.scope_*``, kept by the database):
+    a condition on the child itself, which an index answers in name order however many
+    cases a worker holds. Other sources of child ids are subqueries on their own tables,
+    and the result is then one ``pk IN (subquery)`` (a UNION ALL when a user has several
+    sources) rather than an OR of subqueries: an OR keeps PostgreSQL from turning any
     term into a join, so at national scale every count and page read the children one by
     one. Sources that are usually empty (assignments, shares, emergency access) are asked
     first with one indexed EXISTS each and left out when empty. An agency subtree becomes
@@ -100,13 +103,15 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
     """
     from homeward.access.models import BreakGlass
     from homeward.accounts.models import Agency
-    from homeward.cases.models import Case, CaseAssignment
+    from homeward.cases.models import CaseAssignment
     from homeward.institutions.models import Residence
+    from homeward.registry.models import Child
 
     q = NOTHING
     agencies: list[tuple[int, str]] | None = None
     everything = False
-    sources: list[QuerySet[Any]] = []  # the role's own children
+    own = NOTHING  # the children of one's cases, by the keys on the child row
+    sources: list[QuerySet[Any]] = []  # other children, as subqueries
     extras: list[QuerySet[Any]] = []  # rarely any rows: kept only when they have some
     shared_agencies: list[int] = []
     member = cast("User", user)  # only signed-in users have memberships
@@ -116,18 +121,14 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
             continue
         shared_agencies.append(membership.agency_id)
         if role == Role.CASE_MANAGER:
-            sources.append(Case.objects.filter(case_manager=member).values("child_id"))
+            own |= Q(scope_case_manager_id=member.pk)
             extras.append(
                 CaseAssignment.objects.filter(user=member, ended_on__isnull=True).values(
                     "case__child_id"
                 )
             )
         elif role == Role.SUPERVISOR and membership.team_id:
-            sources.append(
-                Case.objects.filter(Q(team_id=membership.team_id) | Q(supervisor=member)).values(
-                    "child_id"
-                )
-            )
+            own |= Q(scope_team_id=membership.team_id) | Q(scope_supervisor_id=member.pk)
         elif role in {Role.SUPERVISOR, Role.FOSTER_CARE_WORKER}:
             path = membership.agency.path
             if agencies is None:
@@ -158,9 +159,13 @@ def child_scope(user: AnyUser, *, include_shared: bool = True) -> Q:
             BreakGlass.objects.filter(user=member, expires_at__gt=timezone.now()).values("child_id")
         )
     sources += _with_rows(extras)
+    if not sources:
+        return q | own
+    if own != NOTHING:
+        sources.insert(0, Child.objects.filter(own).values("pk"))
     if len(sources) == 1:
         q |= Q(pk__in=sources[0])
-    elif sources:
+    else:
         first, *rest = (source.order_by() for source in sources)
         q |= Q(pk__in=first.union(*rest, all=True))
     return q

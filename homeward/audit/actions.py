@@ -41,10 +41,15 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
+# Not a change anyone made: the key, the search key derived from the names, and the
+# child's copy of who works on its case (kept by the database from the case).
+NOT_SNAPSHOT = frozenset(
+    {"id", "search_key", "scope_case_manager_id", "scope_team_id", "scope_supervisor_id"}
+)
+
+
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    names = fields or [
-        f.name for f in instance._meta.concrete_fields if f.name not in {"id", "search_key"}
-    ]
+    names = fields or [f.name for f in instance._meta.concrete_fields if f.name not in NOT_SNAPSHOT]
     return {name: getattr(instance, name) for name in names}
 
 

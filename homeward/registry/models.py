@@ -220,6 +220,14 @@ class Child(NamedPerson):
         db_default="",
         editable=False,
     )
+    # Who works on the child's case, copied from it by the database (triggers of migration
+    # 0011) and never written by the application: a worker's list of children is then one
+    # range of an index on the child, in name order, however many cases they hold, where
+    # a join to the cases probed every child passed over. Ids, not foreign keys: the case
+    # holds the relation, this is its shadow for the access module's filters.
+    scope_case_manager_id = models.BigIntegerField(null=True, editable=False)
+    scope_team_id = models.BigIntegerField(null=True, editable=False)
+    scope_supervisor_id = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
