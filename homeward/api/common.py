@@ -12,7 +12,7 @@ from ninja import Schema
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from homeward.core.paging import page_rows
+from homeward.core.paging import page_rows, row_count
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     start = (params.page - 1) * params.page_size
     return {
         "items": page_rows(queryset, start, start + params.page_size),
-        "count": queryset.count(),
+        "count": row_count(queryset),
     }
 
 

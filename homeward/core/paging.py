@@ -20,13 +20,33 @@ def page_rows(queryset: QuerySet[Any], bottom: int, top: int) -> list[Any]:
     The first query walks the list in its order reading only the keys, which a covering
     index answers without the table; the second reads whole only the page's rows (with
     their related records). In one query PostgreSQL reads every row it passes over from
-    the table: for a wide scope in name order that was 14,000 rows to find page 1.
+    the table: for a wide scope in name order that was 14,000 rows to find page 1. Keys
+    already known in order (``in_known_order``) are not asked for again.
     """
-    keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+    known: list[Any] | None = getattr(queryset, "keys_in_order", None)
+    if known is not None:
+        keys = known[bottom:top]
+    else:
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
     if not keys:
         return []
     found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
     return [found[key] for key in keys if key in found]
+
+
+def in_known_order(queryset: QuerySet[Any], keys: list[Any]) -> QuerySet[Any]:
+    """Tell ``page_rows`` and ``CappedPaginator`` that ``queryset`` holds exactly the rows
+    with these keys, in this order (a search that ranked them): a page is then read by its
+    keys and the count is theirs, without asking the database for either again. Any new
+    filter or ordering makes a new queryset, which forgets them."""
+    setattr(queryset, "keys_in_order", keys)  # noqa: B010  (read by page_rows and count)
+    return queryset
+
+
+def row_count(queryset: QuerySet[Any]) -> int:
+    """The number of rows, from the keys when they are known (``in_known_order``)."""
+    known = getattr(queryset, "keys_in_order", None)
+    return len(known) if known is not None else queryset.count()
 
 
 def with_rows_at_least(queryset: QuerySet[Any], rows: int) -> QuerySet[Any]:
@@ -54,6 +74,9 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         limit = self.count_cap + 1
         if getattr(rows, "rows_at_least", 0) >= limit:
             return limit
+        known = getattr(rows, "keys_in_order", None)
+        if known is not None:
+            return min(len(known), limit)
         if isinstance(rows, QuerySet):
             # order_by(): the subquery need not sort before it stops at the limit.
             return int(rows.order_by().values("pk")[:limit].count())

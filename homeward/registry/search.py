@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from rapidfuzz import fuzz
 
-from homeward.core.paging import with_rows_at_least
+from homeward.core.paging import in_known_order, with_rows_at_least
 from homeward.registry.names import name_key
 
 M = TypeVar("M", bound=Model)
@@ -142,22 +142,34 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     # by trigram word similarity, as the words' nearness to the key. Ranking reads every
     # candidate, so when the alternatives find more than FUZZY_BUDGET rows (a common
     # name, the start of one) fewer and nearer alternatives are taken, down to the words
-    # as typed.
+    # as typed. The nearest are tried first: their rows are a part of the wider ones',
+    # so when they are over the budget the wider ones are too, and reading the word index
+    # for every row holding a common word ("ivan", "ivanov", "ivanova" nationwide) is
+    # done once instead of twice.
     # The candidates within the budget are ranked by their ids, already found within
     # the user's scope: the ranking then reads those rows only, instead of finding them
     # again through the word index and the scope.
     alternatives = [_similar_words(word) for word in words]
-    candidates = keyed
-    for take in (WORD_ALTERNATIVES, NEAR_ALTERNATIVES, 1):
-        candidates = keyed
+
+    def holding(take: int) -> QuerySet[M]:
+        rows: QuerySet[M] = keyed
         for similar in alternatives:
-            candidates = candidates.filter(key_words__overlap=similar[:take])
-        if take == 1:
-            break
-        found = list(candidates.order_by().values_list("pk", flat=True)[: FUZZY_BUDGET + 1])
-        if len(found) <= FUZZY_BUDGET:
-            candidates = queryset.model._default_manager.filter(pk__any_of=found)
-            break
+            rows = rows.filter(key_words__overlap=similar[:take])
+        return rows
+
+    def within_budget(take: int) -> list[int] | None:
+        found = list(holding(take).order_by().values_list("pk", flat=True)[: FUZZY_BUDGET + 1])
+        return found if len(found) <= FUZZY_BUDGET else None
+
+    found = within_budget(NEAR_ALTERNATIVES)
+    if found is None:
+        candidates = holding(1)
+    else:
+        if any(len(similar) > NEAR_ALTERNATIVES for similar in alternatives):
+            wider = within_budget(WORD_ALTERNATIVES)
+            if wider is not None:
+                found = wider
+        candidates = queryset.model._default_manager.filter(pk__any_of=found)
     score: Expression = Value(0.0)
     for word in words:
         score = score + TrigramWordSimilarity(word, "search_key")
@@ -201,7 +213,7 @@ def _ranked(queryset: QuerySet[M], scored: list[tuple[float, int]]) -> QuerySet[
             output_field=FloatField(),
         )
     ranked: QuerySet[M] = queryset.filter(pk__any_of=pks).annotate(search_score=rank)
-    return ranked.order_by("-search_score", "pk")
+    return in_known_order(ranked.order_by("-search_score", "pk"), pks)
 
 
 def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:

@@ -7,7 +7,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from conftest import login
-from homeward.core.paging import CappedPaginator, page_rows, with_rows_at_least
+from homeward.core.paging import (
+    CappedPaginator,
+    in_known_order,
+    page_rows,
+    row_count,
+    with_rows_at_least,
+)
 from homeward.registry import search
 from homeward.registry.models import Child
 from homeward.registry.names import name_key
@@ -107,6 +113,29 @@ def test_a_page_is_its_rows_in_the_lists_order_with_their_related_records(
     assert [c.pk for c in paged.object_list] == [c.pk for c in everything[4:]]
 
 
+def test_rows_known_in_order_are_counted_and_paged_by_their_keys(
+    cast, register_child, django_assert_num_queries
+):
+    given = ["Ольга", "Анна", "Ирина", "Мария", "Елена"]
+    children = [register_child(given_name=name) for name in given]
+    keys = [children[3].pk, children[0].pk, children[4].pk]
+    known = in_known_order(Child.objects.filter(pk__in=keys), keys)
+    with django_assert_num_queries(0):
+        assert row_count(known) == 3
+        assert CappedPaginator(known, 2, count_cap=2).count == 3
+    with django_assert_num_queries(1):  # the page's rows only
+        assert [c.pk for c in page_rows(known, 0, 2)] == keys[:2]
+    # a new filter makes a new list: its keys are asked for again
+    narrowed = known.filter(pk=children[0].pk)
+    assert row_count(narrowed) == 1
+    # the search ranks its matches once: the list shows them without counting again
+    ranked = child_list(cast.case_manager_a, ChildFilters(q="Иванов Мария"))
+    with django_assert_num_queries(1):
+        page = CappedPaginator(ranked, 25, count_cap=1000).get_page(1)
+        assert page.paginator.count == len(page.object_list) >= 1
+    assert page.object_list[0].pk == children[3].pk
+
+
 # --- case numbers ------------------------------------------------------------------------
 
 
@@ -156,6 +185,30 @@ def test_with_many_exact_matches_those_are_the_list(cast, register_child, monkey
     monkeypatch.setattr("homeward.registry.views.COUNT_CAP", 2)
     page = login(cast.case_manager_a).get("/children/", {"q": "Ivanov Oleg"}).content.decode()
     assert "More than 2 children" in page
+
+
+@postgresql_only
+def test_near_spellings_are_left_out_when_they_would_be_too_many_to_rank(
+    cast, register_child, monkeypatch
+):
+    typed = [register_child(family_name="Петров") for _ in range(2)]
+    for _ in range(3):
+        register_child(family_name="Петрова")
+
+    def found() -> set[int]:
+        return {c.pk for c in child_list(cast.case_manager_a, ChildFilters(q="Петров"))}
+
+    # the nearest alternatives are the word as typed; the wider ones, with the near
+    # spelling, are within the budget and taken
+    monkeypatch.setattr(search, "NEAR_ALTERNATIVES", 1)
+    monkeypatch.setattr(search, "FUZZY_BUDGET", 10)
+    assert len(found()) == 5
+    # the wider ones over the budget: the nearest are kept
+    monkeypatch.setattr(search, "FUZZY_BUDGET", 3)
+    assert found() == {c.pk for c in typed}
+    # and over it, the words as typed are all that is ranked
+    monkeypatch.setattr(search, "FUZZY_BUDGET", 1)
+    assert found() == {c.pk for c in typed}
 
 
 @postgresql_only
