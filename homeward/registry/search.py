@@ -145,7 +145,7 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     # as typed. The nearest are tried first: their rows are a part of the wider ones',
     # so when they are over the budget the wider ones are too, and reading the word index
     # for every row holding a common word ("ivan", "ivanov", "ivanova" nationwide) is
-    # done once instead of twice.
+    # done once instead of twice; when they fill the list, the wider ones are not read.
     # The candidates within the budget are ranked by their ids, already found within
     # the user's scope: the ranking then reads those rows only, instead of finding them
     # again through the word index and the scope.
@@ -165,7 +165,10 @@ def _search_postgres(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:
     if found is None:
         candidates = holding(1)
     else:
-        if any(len(similar) > NEAR_ALTERNATIVES for similar in alternatives):
+        # the list holds MAX_MATCHES rows: when the nearest spellings fill it, the
+        # farther ones are not looked for (as exact words fill it in step 1)
+        wider_differ = any(len(similar) > NEAR_ALTERNATIVES for similar in alternatives)
+        if wider_differ and len(found) < MAX_MATCHES:
             wider = within_budget(WORD_ALTERNATIVES)
             if wider is not None:
                 found = wider

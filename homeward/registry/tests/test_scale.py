@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from conftest import login
 from homeward.core.paging import (
@@ -195,14 +196,26 @@ def test_near_spellings_are_left_out_when_they_would_be_too_many_to_rank(
     for _ in range(3):
         register_child(family_name="Петрова")
 
-    def found() -> set[int]:
-        return {c.pk for c in child_list(cast.case_manager_a, ChildFilters(q="Петров"))}
+    def found(query: str = "Петров") -> set[int]:
+        return {c.pk for c in child_list(cast.case_manager_a, ChildFilters(q=query))}
 
     # the nearest alternatives are the word as typed; the wider ones, with the near
     # spelling, are within the budget and taken
     monkeypatch.setattr(search, "NEAR_ALTERNATIVES", 1)
     monkeypatch.setattr(search, "FUZZY_BUDGET", 10)
     assert len(found()) == 5
+    # the nearest fill the list: the wider ones are not looked for ("петов": no row
+    # holds it; its nearest stored word is "петров", then "петрова")
+    monkeypatch.setattr(search, "NEAR_ALTERNATIVES", 2)
+    monkeypatch.setattr(search, "MAX_MATCHES", 3)
+    with CaptureQueriesContext(connection) as not_filled:
+        assert len(found("Петов")) == 3  # the wider ones too, the best kept
+    monkeypatch.setattr(search, "MAX_MATCHES", 2)
+    with CaptureQueriesContext(connection) as filled:
+        assert found("Петов") == {c.pk for c in typed}
+    assert len(filled) == len(not_filled) - 1
+    monkeypatch.setattr(search, "NEAR_ALTERNATIVES", 1)
+    monkeypatch.setattr(search, "MAX_MATCHES", 1000)
     # the wider ones over the budget: the nearest are kept
     monkeypatch.setattr(search, "FUZZY_BUDGET", 3)
     assert found() == {c.pk for c in typed}
