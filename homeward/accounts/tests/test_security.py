@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import time
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -136,9 +142,34 @@ def test_log_out_everywhere_ends_other_sessions_and_tokens(cast):
     )
 
 
-def test_sessions_end_after_inactivity(settings, cast):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_end_after_inactivity_and_requests_renew_them(settings, cast, monkeypatch):
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    client = login(cast.case_manager_a)
+    clock = [time.time()]
+    monkeypatch.setattr("homeward.accounts.security.time.time", lambda: clock[0])
+
+    def expires() -> datetime.datetime:
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    assert client.get("/children/").status_code == 200
+    first = expires()
+    # within the renewal interval a request writes nothing to the session table
+    clock[0] += settings.SESSION_RENEW_SECONDS - 5
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/children/").status_code == 200
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries)
+    assert expires() == first
+    # past it, the request moves the expiry
+    clock[0] += 10
+    client.get("/children/")
+    assert expires() > first
+    # an expired session is gone: the next request goes to the login page
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert client.get("/children/").status_code == 302
 
 
 def test_security_headers_and_cookies(cast):
