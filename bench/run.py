@@ -409,6 +409,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    import homeward.wsgi  # noqa: F401  (started as the server starts: start-up objects frozen)
     from homeward.accounts.models import User
     from homeward.geo.models import Location
 

@@ -64,3 +64,24 @@ def test_bad_boolean_is_refused():
     result = load_settings(HOMEWARD_ENV="demo", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_server_starts_with_its_urls_loaded_and_start_up_objects_frozen():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["HOMEWARD_ENV"] = "demo"
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys; import homeward.wsgi; "
+            "print(gc.get_freeze_count(), 'homeward.registry.views' in sys.modules)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode == 0, started.stderr
+    frozen, views_loaded = started.stdout.split()
+    assert int(frozen) > 50_000
+    assert views_loaded == "True"
