@@ -150,16 +150,23 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_homeward_roles", None)
     if cached is None:
-        cached = frozenset(user.memberships.values_list("role", flat=True))
+        from homeward.access.scoping import memberships  # the request's one read of them
+
+        cached = frozenset(membership.role for membership in memberships(user))
         setattr(user, "_homeward_roles", cached)  # noqa: B010  (a per-request cache on the user)
     return cached
 
 
 def user_permissions(user: User | AnonymousUser) -> frozenset[Perm]:
-    perms: set[Perm] = set()
-    for role in user_roles(user):
-        perms |= ROLE_PERMISSIONS.get(role, frozenset())
-    return frozenset(perms)
+    cached: frozenset[Perm] | None = getattr(user, "_homeward_perms", None)
+    if cached is None:
+        perms: set[Perm] = set()
+        for role in user_roles(user):
+            perms |= ROLE_PERMISSIONS.get(role, frozenset())
+        cached = frozenset(perms)
+        if user.is_authenticated:
+            setattr(user, "_homeward_perms", cached)  # noqa: B010  (as the roles above)
+    return cached
 
 
 def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
