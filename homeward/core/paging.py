@@ -23,7 +23,7 @@ def page_rows(queryset: QuerySet[Any], bottom: int, top: int) -> list[Any]:
     the table: for a wide scope in name order that was 14,000 rows to find page 1. Keys
     already known in order (``in_known_order``) are not asked for again.
     """
-    known: list[Any] | None = getattr(queryset, "keys_in_order", None)
+    known = _known_keys(queryset)
     if known is not None:
         keys = known[bottom:top]
     else:
@@ -43,9 +43,14 @@ def in_known_order(queryset: QuerySet[Any], keys: list[Any]) -> QuerySet[Any]:
     return queryset
 
 
+def _known_keys(rows: Any) -> list[Any] | None:
+    keys: list[Any] | None = getattr(rows, "keys_in_order", None)
+    return keys
+
+
 def row_count(queryset: QuerySet[Any]) -> int:
     """The number of rows, from the keys when they are known (``in_known_order``)."""
-    known = getattr(queryset, "keys_in_order", None)
+    known = _known_keys(queryset)
     return len(known) if known is not None else queryset.count()
 
 
@@ -74,7 +79,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         limit = self.count_cap + 1
         if getattr(rows, "rows_at_least", 0) >= limit:
             return limit
-        known = getattr(rows, "keys_in_order", None)
+        known = _known_keys(rows)
         if known is not None:
             return min(len(known), limit)
         if isinstance(rows, QuerySet):

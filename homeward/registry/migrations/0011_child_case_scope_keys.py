@@ -130,29 +130,19 @@ INDEX = (
     "case_number, created_at) WHERE {column} IS NOT NULL"
 )
 
+# A case never moves to another child (one case per child): the copy follows the case's
+# own child, as on PostgreSQL.
+SQLITE_COPY = """
+        UPDATE registry_child
+        SET scope_case_manager_id = NEW.case_manager_id,
+            scope_team_id = NEW.team_id,
+            scope_supervisor_id = NEW.supervisor_id
+        WHERE id = NEW.child_id;
+"""
 SQLITE = [
-    """
-    CREATE TRIGGER cases_case_scope_keys_insert AFTER INSERT ON cases_case BEGIN
-        UPDATE registry_child
-        SET scope_case_manager_id = NEW.case_manager_id,
-            scope_team_id = NEW.team_id,
-            scope_supervisor_id = NEW.supervisor_id
-        WHERE id = NEW.child_id;
-    END
-    """,
-    """
-    CREATE TRIGGER cases_case_scope_keys_update
-    AFTER UPDATE OF case_manager_id, team_id, supervisor_id, child_id ON cases_case BEGIN
-        UPDATE registry_child
-        SET scope_case_manager_id = NULL, scope_team_id = NULL, scope_supervisor_id = NULL
-        WHERE id = OLD.child_id AND OLD.child_id <> NEW.child_id;
-        UPDATE registry_child
-        SET scope_case_manager_id = NEW.case_manager_id,
-            scope_team_id = NEW.team_id,
-            scope_supervisor_id = NEW.supervisor_id
-        WHERE id = NEW.child_id;
-    END
-    """,
+    f"CREATE TRIGGER cases_case_scope_keys_insert AFTER INSERT ON cases_case BEGIN {SQLITE_COPY} END",
+    "CREATE TRIGGER cases_case_scope_keys_update "
+    f"AFTER UPDATE OF case_manager_id, team_id, supervisor_id ON cases_case BEGIN {SQLITE_COPY} END",
     """
     CREATE TRIGGER cases_case_scope_keys_delete AFTER DELETE ON cases_case BEGIN
         UPDATE registry_child
