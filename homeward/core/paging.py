@@ -24,22 +24,31 @@ def page_rows(queryset: QuerySet[Any], bottom: int, top: int) -> list[Any]:
     already known in order (``in_known_order``) are not asked for again.
     """
     known = _known_keys(queryset)
+    source = queryset
     if known is not None:
         keys = known[bottom:top]
+        source = getattr(queryset, "rows_from", queryset)
     else:
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
     if not keys:
         return []
-    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    found = {row.pk: row for row in source.order_by().filter(pk__in=keys)}
     return [found[key] for key in keys if key in found]
 
 
-def in_known_order(queryset: QuerySet[Any], keys: list[Any]) -> QuerySet[Any]:
+def in_known_order(
+    queryset: QuerySet[Any], keys: list[Any], *, rows_from: QuerySet[Any] | None = None
+) -> QuerySet[Any]:
     """Tell ``page_rows`` and ``CappedPaginator`` that ``queryset`` holds exactly the rows
     with these keys, in this order (a search that ranked them): a page is then read by its
     keys and the count is theirs, without asking the database for either again. Any new
-    filter or ordering makes a new queryset, which forgets them."""
+    filter or ordering makes a new queryset, which forgets them.
+
+    ``rows_from``: a queryset holding those rows with less work per row (the same scope
+    without the ranking's thousand-key arrays), from which a page's rows are read."""
     setattr(queryset, "keys_in_order", keys)  # noqa: B010  (read by page_rows and count)
+    if rows_from is not None:
+        setattr(queryset, "rows_from", rows_from)  # noqa: B010  (read by page_rows)
     return queryset
 
 

@@ -216,7 +216,7 @@ def _ranked(queryset: QuerySet[M], scored: list[tuple[float, int]]) -> QuerySet[
             output_field=FloatField(),
         )
     ranked: QuerySet[M] = queryset.filter(pk__any_of=pks).annotate(search_score=rank)
-    return in_known_order(ranked.order_by("-search_score", "pk"), pks)
+    return in_known_order(ranked.order_by("-search_score", "pk"), pks, rows_from=queryset)
 
 
 def _search_python(queryset: QuerySet[M], words: list[str]) -> QuerySet[M]:

@@ -133,10 +133,16 @@ def test_rows_known_in_order_are_counted_and_paged_by_their_keys(
     assert row_count(narrowed) == 1
     # the search ranks its matches once: the list shows them without counting again
     ranked = child_list(cast.case_manager_a, ChildFilters(q="Иванов Мария"))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as read:
         page = CappedPaginator(ranked, 25, count_cap=1000).get_page(1)
         assert page.paginator.count == len(page.object_list) >= 1
     assert page.object_list[0].pk == children[3].pk
+    # the page's rows are read without the ranking (a thousand keys and scores), but
+    # within the same scope
+    assert "search_score" not in read.captured_queries[0]["sql"]
+    assert "search_score" in str(ranked.query)
+    outside = in_known_order(Child.objects.all(), keys, rows_from=Child.objects.none())
+    assert page_rows(outside, 0, 3) == []
 
 
 # --- case numbers ------------------------------------------------------------------------
