@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.core.forms import QuickSelect
 from homeward.geo.models import Level, Location, name_for_reader
-from homeward.geo.selectors import area_choices, place_choices
+from homeward.geo.selectors import AREA_LEVELS, PLACE_LEVELS, area_choices, place_choices
 
 
 class GroupedLocationIterator(BaseChoiceIterator):
@@ -25,16 +25,20 @@ class GroupedLocationIterator(BaseChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.queryset is None:
             return
-        # Plain rows, not model instances: the tree is small, and a select of a hundred places
-        # is drawn on many pages.
+        # Plain rows, not model instances, and the tree read once: the options and the names
+        # of their parents come from the same rows (a select of a hundred places is drawn on
+        # many pages).
         columns = ("pk", "code", "level", "parent_id", "name_latin", "name_ru", "name_local")
-        rows = {row[0]: row for row in Location.objects.values_list(*columns)}
+        tree = list(Location.objects.order_by("path").values_list(*columns))
+        rows = {row[0]: row for row in tree}
 
         def name(pk: int) -> str:
             return name_for_reader(*rows[pk][4:])
 
         groups: dict[str, list[tuple[str, str]]] = {}
-        for pk, code, level, parent_id, *_names in self.field.queryset.values_list(*columns):
+        for pk, code, level, parent_id, *_names in tree:
+            if level not in self.field.levels:
+                continue
             if level == Level.REGION:
                 region, label = name(pk), name(pk)
             elif level == Level.DISTRICT:
@@ -57,5 +61,7 @@ class LocationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def __init__(self, *, areas: bool = False, **kwargs: Any) -> None:
         queryset = area_choices() if areas else place_choices()
+        # the levels the queryset offers, for drawing the options from the whole tree
+        self.levels = AREA_LEVELS if areas else PLACE_LEVELS
         kwargs.setdefault("empty_label", "—")
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)

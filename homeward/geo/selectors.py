@@ -32,15 +32,15 @@ def location_get(code: str) -> Location:
     return location
 
 
+PLACE_LEVELS = (Level.DISTRICT, Level.LOCALITY)
+AREA_LEVELS = (Level.REGION, Level.DISTRICT)
+
+
 def place_choices() -> QuerySet[Location]:
     """Districts and localities: where a child or family can live."""
-    return (
-        Location.objects.filter(level__in=[Level.DISTRICT, Level.LOCALITY])
-        .select_related("parent")
-        .order_by("path")
-    )
+    return Location.objects.filter(level__in=PLACE_LEVELS).select_related("parent").order_by("path")
 
 
 def area_choices() -> QuerySet[Location]:
     """Regions and districts, for filters."""
-    return Location.objects.filter(level__in=[Level.REGION, Level.DISTRICT]).order_by("path")
+    return Location.objects.filter(level__in=AREA_LEVELS).order_by("path")

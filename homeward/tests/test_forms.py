@@ -60,6 +60,15 @@ def test_location_choices_are_grouped_by_region_in_the_readers_language(cast):
         places = dict(list(LocationChoiceField().choices)[1:])
     in_region = places[region_of_town.name_latin]
     assert (locality.code, f"{town.name_latin} › {locality.name_latin}") in in_region
+    offered = {code for options in places.values() for code, _label in options}
+    regions = set(Location.objects.filter(level=Level.REGION).values_list("code", flat=True))
+    assert offered and not offered & regions  # a child lives in a district or a locality
+
+
+@pytest.mark.django_db
+def test_a_location_select_reads_the_tree_once(cast, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(list(LocationChoiceField(areas=True).choices)) > 1
 
 
 @pytest.mark.django_db
