@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from homeward.core.forms import QuickSelect
@@ -31,9 +32,11 @@ class GroupedLocationIterator(BaseChoiceIterator):
         columns = ("pk", "code", "level", "parent_id", "name_latin", "name_ru", "name_local")
         tree = list(Location.objects.order_by("path").values_list(*columns))
         rows = {row[0]: row for row in tree}
+        language = (get_language() or "en")[:2]
 
         def name(pk: int) -> str:
-            return name_for_reader(*rows[pk][4:])
+            latin, russian, local = rows[pk][4:]
+            return name_for_reader(latin, russian, local, language=language)
 
         groups: dict[str, list[tuple[str, str]]] = {}
         for pk, code, level, parent_id, *_names in tree:

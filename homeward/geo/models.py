@@ -53,9 +53,13 @@ class Location(models.Model):
         return self.path.split("/", 1)[0]
 
 
-def name_for_reader(name_latin: str, name_ru: str, name_local: str) -> str:
-    """The name in the reader's language where we have it, else the local name."""
-    language = (get_language() or "en")[:2]
+def name_for_reader(
+    name_latin: str, name_ru: str, name_local: str, language: str | None = None
+) -> str:
+    """The name in the reader's language where we have it, else the local name.
+
+    ``language``: the reader's, when the caller names many places at once."""
+    language = language or (get_language() or "en")[:2]
     if language == "en":
         return name_latin
     if language == "ru" and name_ru:

@@ -8,6 +8,8 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from homeward.core.forms import QuickSelect
 from homeward.geo.forms import LocationChoiceField
@@ -18,6 +20,8 @@ CHOICES = [
     ("a", "Ann & <Bob>"),
     ('Group "1"', [("b", "Boris"), ("c", "Clara")]),
     ("b", "Boris again"),
+    ("d'\"", gettext_lazy("Male")),  # quotes in a value, a translated label
+    ("e", mark_safe("<b>marked safe</b>")),  # a label marked safe is drawn as it is
 ]
 
 
