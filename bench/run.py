@@ -363,6 +363,21 @@ def machine() -> dict[str, Any]:
     }
 
 
+def python_speed_ms() -> float:
+    """The best of five timings of a fixed pure-Python loop: the machine's speed while it
+    runs. A shared virtual machine's speed drifts (the same loop 300 ms at one hour, 500 at
+    another), and every figure here moves with it; printed beside them so that runs can be
+    compared."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return round(best, 1)
+
+
 def print_table(title: str, series: list[Series], target_ms: float, found: bool) -> None:
     print()
     print(title)
@@ -457,8 +472,10 @@ def main(argv: list[str] | None = None) -> None:
     if load_at_start[0] > 1.0:
         # Two cores: anything else running shows up directly in the figures.
         print(f"warning: load average {load_at_start[0]:.1f} at start; figures will be noisy")
+    speed_at_start = python_speed_ms()
     print(f"database {database_name(url)}: {info['rows']['registry_child']:,} children")
     print(f"{info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB; {info['postgresql']}")
+    print(f"speed: a 1,000,000-step Python loop takes {speed_at_start} ms")
     search_series: list[Series] = []
     list_series: list[Series] = []
     started = time.perf_counter()
@@ -510,13 +527,16 @@ def main(argv: list[str] | None = None) -> None:
             for s in list_series
         ],
         "elapsed_s": round(time.perf_counter() - started, 1),
+        "python_loop_ms": {"start": speed_at_start, "end": python_speed_ms()},
         "load_average": {
             "start": [round(x, 2) for x in load_at_start],
             "end": [round(x, 2) for x in os.getloadavg()],
         },
     }
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=1))
-    print(f"\nresults: {out}")
+    loop = payload["python_loop_ms"]
+    print(f"\nspeed: the Python loop took {loop['start']} ms, then {loop['end']} ms")
+    print(f"results: {out}")
 
 
 if __name__ == "__main__":
