@@ -32,6 +32,7 @@ from homeward.exports.models import (
     ExportStatus,
 )
 from homeward.exports.writers import Progress, csv_chunks, write_csv, write_pdf, write_xlsx
+from homeward.registry.forms import ChildFilterForm
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
@@ -93,7 +94,7 @@ def _tables(
 ) -> tuple[int, Iterator[t.Table]]:
     """The export's tables and its size (rows of a list, sheets of a workbook)."""
     if kind == ExportKind.CHILDREN:
-        table = t.children_table(user, t.child_filters(params))
+        table = t.children_table(user, ChildFilterForm.validated(params))
         return table.count, iter([table])
     if kind == ExportKind.INDICATOR:
         chosen = t.indicator_params(params)

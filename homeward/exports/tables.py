@@ -23,7 +23,6 @@ from homeward.indicators import catalogue
 from homeward.indicators.api import needs_suppression, present
 from homeward.indicators.engine import DIMENSIONS, INDICATORS, period_ending
 from homeward.registry import selectors
-from homeward.registry.forms import ChildFilterForm
 from homeward.registry.models import LegalStatus
 
 if TYPE_CHECKING:
@@ -49,14 +48,6 @@ def form_errors(form: Any) -> ValidationError:
 # --- children ------------------------------------------------------------------------------
 
 CHILD_FILTERS = ("q", "sex", "legal_status", "age_band", "disability", "location", "institution")
-
-
-def child_filters(data: Mapping[str, Any]) -> selectors.ChildFilters:
-    """The child list's filters from the same query parameters the list page takes."""
-    form = ChildFilterForm({k: v for k, v in data.items() if k in (*CHILD_FILTERS, "sort")})
-    if not form.is_valid():
-        raise form_errors(form)
-    return form.filters()
 
 
 CHILD_FIELDS = (

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -17,6 +18,7 @@ from homeward.accounts.models import Agency
 from homeward.api.common import Page, PageParams, field_error, page_of
 from homeward.api.lookups import location_by_code, record_in
 from homeward.registry import actions, selectors
+from homeward.registry.forms import ChildFilterForm
 from homeward.registry.models import Child, Household, Person
 from homeward.registry.subject_access import subject_access_export
 
@@ -175,16 +177,30 @@ def _agency_for(user: Any, code: str | None) -> Agency:
 def child_list(
     request: HttpRequest, filters: Query[ChildQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    criteria = selectors.ChildFilters(
-        q=filters.search,
-        sex=filters.sex,
-        legal_status=filters.legal_status,
-        location=filters.location,
-        disability=filters.disability,
-        age_band=filters.age_band,
-        institution=filters.institution,
-        sort=filters.sort,
-    )
+    # checked as the list page checks them: an unknown area, institution, sex, age band or
+    # order is an error naming the parameter, never an empty or unsorted list
+    try:
+        criteria = ChildFilterForm.validated(
+            {
+                "q": filters.search,
+                "sex": filters.sex,
+                "legal_status": filters.legal_status,
+                "location": filters.location,
+                "disability": ""
+                if filters.disability is None
+                else "yes"
+                if filters.disability
+                else "no",
+                "age_band": filters.age_band,
+                "institution": filters.institution,
+                "sort": filters.sort,
+            }
+        )
+    except ValidationError as error:
+        errors = error.message_dict
+        raise ValidationError(
+            {"search" if name == "q" else name: errors[name] for name in errors}
+        ) from error
     queryset = selectors.child_list(request.user, criteria).select_related(
         "agency", "school_location", "household"
     )

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, otp_code
+from conftest import PASSWORD, login, otp_code
 from homeward.registry.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,43 @@ def test_list_pages_and_counts(cast, register_child):
     assert page["count"] == 7
     assert len(page["items"]) == 2
     assert api.get("/children", page_size=1000).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"location": "ZZ-99"}, "location", "Unknown location code."),
+        ({"institution": "NOPE"}, "institution", "Select a valid choice."),
+        ({"sex": "Q"}, "sex", "Select a valid choice."),
+        ({"age_band": "9-99"}, "age_band", "Select a valid choice."),
+        ({"sort": "hack"}, "sort", "Select a valid choice."),
+        ({"search": "Ива\x00нов"}, "search", "Null characters are not allowed."),
+    ],
+)
+def test_list_filters_are_checked_as_the_list_page_checks_them(
+    cast, register_child, params, field, message
+):
+    register_child()
+    response = Api(cast.case_manager_a).get("/children", **params)
+    assert response.status_code == 422, response.content
+    assert any(message in text for text in response.json()["errors"][field])
+
+
+def test_every_order_of_the_list_is_offered_by_both_doors(cast, register_child):
+    from homeward.registry.selectors import SORTS
+
+    first, second = register_child(given_name="Анна"), register_child(given_name="Вера")
+    api, page = Api(cast.case_manager_a), login(cast.case_manager_a)
+    for order in SORTS:
+        listed = api.get("/children", sort=order)
+        assert listed.status_code == 200, (order, listed.content)
+        ids = [item["id"] for item in listed.json()["items"]]
+        assert sorted(ids) == sorted([str(first.uuid), str(second.uuid)])
+        html = page.get("/children/", {"sort": order}).content.decode()
+        assert "Correct the filters" not in html, order
+    newest = api.get("/children", sort="-registered").json()["items"]
+    oldest = api.get("/children", sort="registered").json()["items"]
+    assert [item["id"] for item in newest] == [item["id"] for item in reversed(oldest)]
 
 
 @pytest.mark.parametrize(
