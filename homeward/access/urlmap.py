@@ -305,19 +305,42 @@ def rule_for(view_name: str, method: str) -> Rule | None:
 
 
 # The navigation: each entry is shown to a user whose permissions satisfy its URL's rule.
-NAVIGATION: list[tuple[str, Promise]] = [
-    ("cases:my_work", _("My work")),
-    ("cases:my_team", _("My team")),
-    ("registry:child_list", _("Children")),
-    ("registry:household_list", _("Households")),
-    ("institutions:institution_list", _("Institutions")),
-    ("carers:carer_list", _("Foster carers")),
-    ("matching:proposal_list", _("Matching")),
-    ("services:provider_list", _("Services")),
-    ("indicators:indicator_page", _("Indicators")),
-    ("indicators:dashboard", _("Dashboards")),
-    ("imports:job_list", _("Imports")),
-    ("access:break_glass", _("Emergency access")),
-    ("audit:event_list", _("Audit trail")),
-    ("assessments:template_list", _("Assessment forms")),
+# The daily pages are links of their own; the others are grouped under a menu (a menu with
+# one page left for the user is shown as that page's link).
+NavigationEntry = tuple[str, Promise]
+NAVIGATION: list[tuple[Promise | None, list[NavigationEntry]]] = [
+    (
+        None,
+        [
+            ("cases:my_work", _("My work")),
+            ("cases:my_team", _("My team")),
+            ("registry:child_list", _("Children")),
+            ("registry:household_list", _("Households")),
+            ("services:provider_list", _("Services")),
+        ],
+    ),
+    (
+        _("Care"),
+        [
+            ("institutions:institution_list", _("Institutions")),
+            ("carers:carer_list", _("Foster carers")),
+            ("matching:proposal_list", _("Matching")),
+        ],
+    ),
+    (
+        _("Reports"),
+        [
+            ("indicators:indicator_page", _("Indicators")),
+            ("indicators:dashboard", _("Dashboards")),
+        ],
+    ),
+    (
+        _("More"),
+        [
+            ("imports:job_list", _("Imports")),
+            ("access:break_glass", _("Emergency access")),
+            ("audit:event_list", _("Audit trail")),
+            ("assessments:template_list", _("Assessment forms")),
+        ],
+    ),
 ]
