@@ -105,6 +105,7 @@ def case_detail(request: HttpRequest, case_uuid: str) -> HttpResponse:
         "can_work": has_perm(user, Perm.CASE_WORK) and case.status != CaseStatus.CLOSED,
         "can_approve": has_perm(user, Perm.CASE_APPROVE)
         and case.closure_requested_by_id not in (None, user.pk),
+        "can_record_consent": has_perm(user, Perm.CONSENT_MANAGE),
     }
     return render(request, "cases/case_detail.html", context)
 

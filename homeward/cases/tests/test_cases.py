@@ -340,3 +340,10 @@ def test_my_work_counts_every_task_and_pages_the_rest(cast, register_child, sett
     assert client.get("/cases/my-work/elsewhere/").status_code == 404
     assert client.get("/cases/my-work/overdue/", {"page": "999"}).context["page"].number == 1
     assert login(cast.analyst).get("/cases/my-work/overdue/").status_code == 403
+
+
+def test_consent_is_recorded_from_the_case_page(cast, case):
+    consent_url = f"/cases/children/{case.child.uuid}/consents/new/"
+    page = login(cast.case_manager_a).get(f"/cases/{case.uuid}/").content.decode()
+    assert f'href="{consent_url}"' in page
+    assert login(cast.case_manager_a).get(consent_url).status_code == 200
