@@ -15,7 +15,9 @@ from pydantic import Field
 from homeward.api.common import Page, PageParams, field_error, page_of
 from homeward.api.lookups import location_by_code, record_in
 from homeward.carers import actions, selectors
+from homeward.carers.forms import CarerFilterForm
 from homeward.carers.models import CarerHousehold, CarerMember
+from homeward.core.forms import checked
 from homeward.core.requests import actor_of
 from homeward.registry.selectors import persons_for_user
 
@@ -107,6 +109,7 @@ class CarerPatch(CarerFields):
 class CarerQuery(Schema):
     search: str = Field("", max_length=100)
     stage: str = Field("", max_length=20)
+    location: str = Field("", max_length=32, description="Location code of an area.")
 
 
 class MoveIn(Schema):
@@ -362,7 +365,9 @@ def _member(household: CarerHousehold, key: uuid.UUID | None) -> CarerMember | N
 def carer_list(
     request: HttpRequest, query: Query[CarerQuery], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    return page_of(selectors.carer_list(request.user, stage=query.stage, q=query.search), paging)
+    # checked as the list page checks them: an unknown stage or area names the parameter
+    form = checked(CarerFilterForm, query.model_dump(), aliases={"q": "search"})
+    return page_of(selectors.carer_list(request.user, **form.filters()), paging)
 
 
 @router.post("/carers", response={201: CarerOut}, url_name="carer_list")

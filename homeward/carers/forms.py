@@ -23,7 +23,7 @@ from homeward.carers.models import (
     TrainingTopic,
     VisitKind,
 )
-from homeward.core.forms import StyledFormMixin, VersionField
+from homeward.core.forms import QuickSelect, StyledFormMixin, VersionField
 from homeward.core.models import Sex
 from homeward.geo.forms import LocationChoiceField
 from homeward.registry.forms import DATE_WIDGET
@@ -37,6 +37,21 @@ class CarerFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[("", _("All stages")), *Stage.choices], required=False
     )
+    location = LocationChoiceField(
+        areas=True,
+        label=_("Area"),
+        required=False,
+        widget=QuickSelect(attrs={"class": "form-select"}),
+    )
+
+    def filters(self) -> dict[str, str]:
+        """``carers.selectors.carer_list``'s keyword arguments from a valid form."""
+        location = self.cleaned_data.get("location")
+        return {
+            "q": self.cleaned_data.get("q") or "",
+            "stage": self.cleaned_data.get("stage") or "",
+            "location": location.code if location else "",
+        }
 
 
 class HouseholdForm(StyledFormMixin, forms.Form):

@@ -40,10 +40,11 @@ from homeward.core.requests import actor_of
 
 def carer_list(request: HttpRequest) -> HttpResponse:
     form = CarerFilterForm(request.GET or None)
-    stage = q = ""
-    if form.is_valid():
-        stage, q = form.cleaned_data["stage"], form.cleaned_data["q"]
-    page = paginate(request, selectors.carer_list(request.user, stage=stage, q=q))
+    page = None
+    if not form.is_bound or form.is_valid():
+        # a filter that cannot be read is shown with its error, never silently dropped
+        filters = form.filters() if form.is_bound else {}
+        page = paginate(request, selectors.carer_list(request.user, **filters))
     context = {
         "form": form,
         "page": page,

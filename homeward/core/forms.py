@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,6 +24,28 @@ def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def checked(
+    form_class: type[FormT], data: Mapping[str, Any], *, aliases: Mapping[str, str] | None = None
+) -> FormT:
+    """``form_class`` bound to the parameters it knows and valid, or a ValidationError that
+    names each wrong field: a list's filters in the API, checked as its page checks them.
+
+    ``aliases``: the caller's names for form fields (``{"q": "search"}``), used in ``data``
+    and in the errors."""
+    aliases = aliases or {}
+    field_of = {alias: name for name, alias in aliases.items()}
+    bound = {field_of.get(key, key): value for key, value in data.items()}
+    form = form_class({key: value for key, value in bound.items() if key in form_class.base_fields})
+    if not form.is_valid():
+        raise ValidationError(
+            {aliases.get(name, name): list(errors) for name, errors in form.errors.items()}
+        )
+    return form
 
 
 class StyledFormMixin:

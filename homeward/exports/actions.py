@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from homeward.access.permissions import Perm, has_perm
 from homeward.audit.actions import audit_record
 from homeward.audit.models import AuditAction
+from homeward.core.forms import checked
 from homeward.exports import tables as t
 from homeward.exports.models import (
     ALLOWED_MOVES,
@@ -94,7 +95,7 @@ def _tables(
 ) -> tuple[int, Iterator[t.Table]]:
     """The export's tables and its size (rows of a list, sheets of a workbook)."""
     if kind == ExportKind.CHILDREN:
-        table = t.children_table(user, ChildFilterForm.validated(params))
+        table = t.children_table(user, checked(ChildFilterForm, params).filters())
         return table.count, iter([table])
     if kind == ExportKind.INDICATOR:
         chosen = t.indicator_params(params)

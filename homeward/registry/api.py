@@ -6,7 +6,6 @@ import datetime
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -17,6 +16,7 @@ from homeward.access.scoping import writable_agencies
 from homeward.accounts.models import Agency
 from homeward.api.common import Page, PageParams, field_error, page_of
 from homeward.api.lookups import location_by_code, record_in
+from homeward.core.forms import checked
 from homeward.registry import actions, selectors
 from homeward.registry.forms import ChildFilterForm
 from homeward.registry.models import Child, Household, Person
@@ -179,28 +179,9 @@ def child_list(
 ) -> dict[str, Any]:
     # checked as the list page checks them: an unknown area, institution, sex, age band or
     # order is an error naming the parameter, never an empty or unsorted list
-    try:
-        criteria = ChildFilterForm.validated(
-            {
-                "q": filters.search,
-                "sex": filters.sex,
-                "legal_status": filters.legal_status,
-                "location": filters.location,
-                "disability": ""
-                if filters.disability is None
-                else "yes"
-                if filters.disability
-                else "no",
-                "age_band": filters.age_band,
-                "institution": filters.institution,
-                "sort": filters.sort,
-            }
-        )
-    except ValidationError as error:
-        errors = error.message_dict
-        raise ValidationError(
-            {"search" if name == "q" else name: errors[name] for name in errors}
-        ) from error
+    data = filters.model_dump()
+    data["disability"] = {True: "yes", False: "no"}.get(data["disability"], "")
+    criteria = checked(ChildFilterForm, data, aliases={"q": "search"}).filters()
     queryset = selectors.child_list(request.user, criteria).select_related(
         "agency", "school_location", "household"
     )

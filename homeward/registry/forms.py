@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Agency
@@ -146,15 +144,6 @@ class ChildFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"class": "form-control", "type": "search", "autocomplete": "off"}
         )
-
-    @classmethod
-    def validated(cls, data: Mapping[str, Any]) -> ChildFilters:
-        """The filters from the list page's parameters, checked as the page checks them
-        (the API and the exports): a ValidationError names each field that is wrong."""
-        form = cls({name: value for name, value in data.items() if name in cls.base_fields})
-        if not form.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-        return form.filters()
 
     def filters(self) -> ChildFilters:
         """The selector's filters from a valid form."""

@@ -178,3 +178,37 @@ def test_other_roles_cannot_write_or_see_outside_their_region(cast, foster_worke
     ).status_code == 403
     assert Api(cast.case_manager_b).get(f"/carers/{carer['id']}").status_code == 404
     assert Api(cast.analyst).get("/carers").status_code == 403
+
+
+def test_the_list_is_filtered_by_area_through_both_doors(cast, foster_worker):
+    from conftest import login
+    from homeward.geo.models import Location
+
+    places = Location.objects.filter(level="locality", path__startswith="BY/BY-VI/")
+    first = places.order_by("path").first()
+    assert first is not None
+    other = places.exclude(parent=first.parent).order_by("path").first()
+    assert other is not None
+    api = Api(foster_worker)
+    for name, place in (("Семья Первых", first), ("Семья Других", other)):
+        created = api.send("post", "/carers", {"name": name, "location": place.code})
+        assert created.status_code == 201, created.content
+    assert first.parent is not None
+    district = first.parent.code
+    listed = api.get("/carers", location=district).json()
+    assert [carer["name"] for carer in listed["items"]] == ["Семья Первых"]
+    assert api.get("/carers", location="BY-VI").json()["count"] == 2
+    client = login(foster_worker)
+    html = client.get("/carers/", {"location": district}).content.decode()
+    assert "Семья Первых" in html
+    assert "Семья Других" not in html
+    # a filter that cannot be read: an error naming it, never the whole list
+    unknown = api.get("/carers", location="NOWHERE")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"]["location"] == [
+        "Unknown location code. Choose a place from the list."
+    ]
+    assert api.get("/carers", stage="flying").json()["errors"]["stage"]
+    page = client.get("/carers/", {"location": "NOWHERE"}).content.decode()
+    assert "Correct the filters" in page
+    assert "Семья Первых" not in page
