@@ -311,7 +311,9 @@ def referral_send(
         status=ReferralStatus.SENT,
         sent_at=now,
         sent_by=actor,
-        due_at=add_working_days(now, service_type.response_working_days),
+        due_at=add_working_days(
+            now, service_type.response_working_days, provider.agency.area.country_code
+        ),
     )
     referral.full_clean()
     referral.save()

@@ -46,6 +46,42 @@ def test_the_deadline_counts_working_days_only(sent, days, due):
     assert add_working_days(sent, days) == due
 
 
+@pytest.mark.parametrize(
+    ("country", "sent", "days", "due"),
+    [
+        # Bulgaria: 3 March is Liberation Day
+        ("BG", local(2026, 3, 2, 10, 0), 3, local(2026, 3, 6, 10, 0)),
+        # Belarus: 20 April is a day off moved from Saturday 25 April, 21 April is Radunitsa
+        ("BY", local(2026, 4, 17, 9, 0), 2, local(2026, 4, 23, 9, 0)),
+        # Belarus: 1 May (Friday); 9 May is a Saturday and changes nothing
+        ("BY", local(2026, 4, 30, 12, 0), 1, local(2026, 5, 4, 12, 0)),
+        # across the year's end: 1 and 2 January, then a weekend
+        ("BY", local(2025, 12, 31, 12, 0), 1, local(2026, 1, 5, 12, 0)),
+        # the same dates in a country that keeps other holidays
+        ("BG", local(2026, 4, 17, 9, 0), 2, local(2026, 4, 21, 9, 0)),
+        # no country named: weekends only
+        ("", local(2026, 3, 2, 10, 0), 3, local(2026, 3, 5, 10, 0)),
+    ],
+)
+def test_the_deadline_leaves_out_the_public_holidays_where_the_answer_is_due(
+    country, sent, days, due
+):
+    assert add_working_days(sent, days, country) == due
+
+
+def test_a_referral_is_due_by_the_receiving_agencys_calendar(
+    cast, ngo, consented_child, monkeypatch
+):
+    # sent on the Friday before the Belarusian days off of 20 and 21 April 2026
+    friday = local(2026, 4, 17, 16, 0)
+    monkeypatch.setattr(timezone, "now", lambda: friday)
+    assert ngo.provider.agency.area.country_code == "BY"
+    referral = send(cast, ngo, consented_child())
+    days = referral.service_type.response_working_days
+    assert referral.due_at == add_working_days(friday, days, "BY")
+    assert referral.due_at > add_working_days(friday, days)
+
+
 def test_a_referral_sent_on_a_friday_is_due_on_wednesday(cast, ngo, consented_child, monkeypatch):
     friday = local(2026, 3, 6, 16, 0)
     monkeypatch.setattr(timezone, "now", lambda: friday)
