@@ -16,6 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    # "My work" and "My team" share a prefix: where the page itself is in the navigation,
+    # only its own link is active
+    exact = any(url_name == current for _menu, pages in NAVIGATION for url_name, _label in pages)
 
     def link(url_name: str, label: Any) -> dict[str, Any] | None:
         rule = rule_for(url_name, "GET")
@@ -29,9 +32,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
         return {"url": reverse(url_name), "label": label, "active": active}
 
-    # "My work" and "My team" share a prefix: where the page itself is in the navigation,
-    # only its own link is active
-    exact = any(url_name == current for _menu, pages in NAVIGATION for url_name, _label in pages)
     entries: list[dict[str, Any]] = []
     for menu, pages in NAVIGATION:
         links = [entry for entry in (link(*page) for page in pages) if entry is not None]
