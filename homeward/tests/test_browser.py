@@ -85,3 +85,26 @@ def test_the_filters_refresh_the_list_and_the_language_switch_does_not(
     page.select_option("#language-select", "ru")
     page.wait_for_selector("html[lang=ru]")
     assert len(list_requests) == 1
+
+
+def test_the_navigation_menus_open_from_the_keyboard(live_server, page, cast):
+    browser_login(page, live_server.url, cast.supervisor_a)
+    page.goto(f"{live_server.url}/cases/my-work/")
+    reports = page.locator("nav .dropdown-toggle", has_text="Reports")
+    expect(page.locator("nav .dropdown-menu", has_text="Dashboards")).to_be_hidden()
+    reports.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("nav .dropdown-menu", has_text="Dashboards")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.startswith(f"{live_server.url}/indicators/")
+    # the page reached from the menu marks the menu
+    expect(page.locator("nav .dropdown-toggle.active")).to_have_text("Reports")
+    # the account menu logs out
+    page.locator(
+        "nav .dropdown-toggle", has_text=cast.supervisor_a.get_short_name() or "sup_a"
+    ).click()
+    with page.expect_navigation():
+        page.locator("nav button.dropdown-item", has_text="Log out").click()
+    assert page.url == f"{live_server.url}/accounts/login/"
