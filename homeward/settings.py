@@ -6,7 +6,9 @@ Production refuses to start without a real SECRET_KEY; demo and test are explici
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default: Any, valid: Callable[[Any], bool], expected: str) -> Any:
+    """A JSON value from the environment (a country's own rules), checked for its shape."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON ({error}).") from error
+    if not valid(value):
+        raise ImproperlyConfigured(f"{name} must be {expected}, not {raw!r}.")
+    return value
+
+
+def _mapping_of(check_value: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    def valid(value: Any) -> bool:
+        return isinstance(value, dict) and all(
+            isinstance(key, str) and check_value(item) for key, item in value.items()
+        )
+
+    return valid
 
 
 INSECURE_SECRET_KEY = "homeward-insecure-demo-key-never-use-in-production"
@@ -351,12 +376,20 @@ BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", 240))
 # Foster carers (DOMAIN §5), configurable: the checks approval needs ("household": one for
 # the household, "adult": one for each adult member), the preparation training hours, how
 # long an approval lasts until the annual review, and how early expiry tasks are made.
-CARER_REQUIRED_CHECKS: dict[str, str] = {
-    "references": "household",
-    "home_safety": "household",
-    "health": "adult",
-    "criminal_record": "adult",
-}
+# Each check's kind and whether it is made once for the household or for each adult; a
+# country with other rules sets CARER_REQUIRED_CHECKS as JSON (the kinds are checked against
+# carers.models.CheckKind when Django starts).
+CARER_REQUIRED_CHECKS: dict[str, str] = env_json(
+    "CARER_REQUIRED_CHECKS",
+    {
+        "references": "household",
+        "home_safety": "household",
+        "health": "adult",
+        "criminal_record": "adult",
+    },
+    _mapping_of(lambda scope: scope in {"household", "adult"}),
+    'a JSON object of check kinds, each "household" or "adult"',
+)
 CARER_MIN_TRAINING_HOURS = int(os.environ.get("CARER_MIN_TRAINING_HOURS", 40))
 CARER_APPROVAL_VALID_DAYS = int(os.environ.get("CARER_APPROVAL_VALID_DAYS", 365))
 CARER_EXPIRY_NOTICE_DAYS = int(os.environ.get("CARER_EXPIRY_NOTICE_DAYS", 60))
@@ -379,8 +412,37 @@ MATCHING_DEFAULT_WEIGHTS: dict[str, float] = {
     "preferences": 5,
     "professional": 5,
 }
+
+
+def _weights(value: Any) -> bool:
+    def weight(item: Any) -> bool:
+        return isinstance(item, int | float) and not isinstance(item, bool) and 0 <= item <= 100
+
+    return (
+        _mapping_of(weight)(value)
+        and set(value) <= set(MATCHING_DEFAULT_WEIGHTS)
+        and any({**MATCHING_DEFAULT_WEIGHTS, **value}.values())
+    )
+
+
+# Weights given in MATCHING_DEFAULT_WEIGHTS (JSON) replace these; each region may still set its
+# own on the matching pages.
+MATCHING_DEFAULT_WEIGHTS.update(
+    env_json(
+        "MATCHING_DEFAULT_WEIGHTS",
+        {},
+        _weights,
+        f"a JSON object of weights from 0 to 100, not all zero, for "
+        f"{', '.join(MATCHING_DEFAULT_WEIGHTS)}",
+    )
+)
 MATCHING_DISTANCE_HALF_KM = float(os.environ.get("MATCHING_DISTANCE_HALF_KM", 20))
-MATCHING_DEFAULT_LANGUAGES: dict[str, list[str]] = {"BY": ["ru", "be"], "BG": ["bg"]}
+MATCHING_DEFAULT_LANGUAGES: dict[str, list[str]] = env_json(
+    "MATCHING_DEFAULT_LANGUAGES",
+    {"BY": ["ru", "be"], "BG": ["bg"]},
+    _mapping_of(lambda codes: isinstance(codes, list) and all(isinstance(c, str) for c in codes)),
+    'a JSON object of country codes, each a list of language codes ({"BY": ["ru", "be"]})',
+)
 MATCHING_EXACT_PAIRS = int(os.environ.get("MATCHING_EXACT_PAIRS", 20_000))
 MATCHING_TIME_LIMIT_SECONDS = float(os.environ.get("MATCHING_TIME_LIMIT_SECONDS", 60))
 
