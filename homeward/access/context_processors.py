@@ -17,8 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"navigation": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     # "My work" and "My team" share a prefix: where the page itself is in the navigation,
-    # only its own link is active
-    exact = any(url_name == current for _menu, pages in NAVIGATION for url_name, _label in pages)
+    # only its own link is active; other pages mark the entry of their app (the only one,
+    # or the one whose name they continue: a child's page marks "Children")
+    names = [url_name for _menu, pages in NAVIGATION for url_name, _label in pages]
+    exact = current in names
+    namespace = current.split(":")[0]
+    alone = sum(name.split(":")[0] == namespace for name in names) == 1
 
     def link(url_name: str, label: Any) -> dict[str, Any] | None:
         rule = rule_for(url_name, "GET")
@@ -27,8 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         active = (
             url_name == current
             if exact
-            else current.split(":")[0] == url_name.split(":")[0]
-            and current.startswith(url_name.rsplit("_", 1)[0])
+            else url_name.split(":")[0] == namespace
+            and (alone or current.startswith(url_name.rsplit("_", 1)[0]))
         )
         return {"url": reverse(url_name), "label": label, "active": active}
 

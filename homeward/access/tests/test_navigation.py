@@ -42,6 +42,16 @@ def test_only_the_current_page_is_marked_even_where_names_share_a_prefix(cast):
     assert [str(page["label"]) for page in care["pages"] if page["active"]] == ["Foster carers"]
 
 
+def test_a_page_marks_the_entry_of_its_app(cast):
+    client = login(cast.case_manager_a)
+    # the referrals are the services app's pages, reached from its one entry
+    entries = offered(client, "/services/referrals/sent/")
+    assert [str(e["label"]) for e in entries if e["active"]] == ["Services"]
+    # a child's page continues the name of the register's entry ("registry:child_...")
+    entries = offered(client, "/children/new/")
+    assert [str(e["label"]) for e in entries if e["active"]] == ["Children"]
+
+
 def test_a_menu_left_with_one_page_is_that_pages_link(cast):
     entries = offered(login(cast.institution_staff), "/children/")
     assert "Care" not in labels(entries)
