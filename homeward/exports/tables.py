@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from homeward.care.models import CareType
+from homeward.core.forms import checked
 from homeward.core.models import Sex
 from homeward.geo.models import Location
 from homeward.indicators import catalogue
@@ -39,10 +39,6 @@ class Table:
     count: int
     notes: list[tuple[str, str]] = field(default_factory=list)
     name: str = ""  # a short name: the sheet's in a workbook
-
-
-def form_errors(form: Any) -> ValidationError:
-    return ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
 # --- children ------------------------------------------------------------------------------
@@ -166,10 +162,7 @@ def indicator_params(data: Mapping[str, Any]) -> IndicatorParams:
     from homeward.indicators.views import CatalogueForm
 
     names = ("indicator", "date", "area", "by", "baseline")
-    form = CatalogueForm({k: v for k, v in data.items() if k in names})
-    if not form.is_valid():
-        raise form_errors(form)
-    cleaned = form.cleaned_data
+    cleaned = checked(CatalogueForm, {k: v for k, v in data.items() if k in names}).cleaned_data
     ident = cleaned["indicator"]
     by = cleaned["by"] if cleaned["by"] in catalogue.dimensions(ident) else ""
     return IndicatorParams(ident, cleaned["date"], cleaned["area"], by, cleaned["baseline"])
