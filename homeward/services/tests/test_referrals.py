@@ -59,8 +59,9 @@ def test_the_deadline_counts_working_days_only(sent, days, due):
         ("BY", local(2025, 12, 31, 12, 0), 1, local(2026, 1, 5, 12, 0)),
         # the same dates in a country that keeps other holidays
         ("BG", local(2026, 4, 17, 9, 0), 2, local(2026, 4, 21, 9, 0)),
-        # no country named: weekends only
+        # no country named, or one the holidays package does not know: weekends only
         ("", local(2026, 3, 2, 10, 0), 3, local(2026, 3, 5, 10, 0)),
+        ("ZZ", local(2026, 3, 2, 10, 0), 3, local(2026, 3, 5, 10, 0)),
     ],
 )
 def test_the_deadline_leaves_out_the_public_holidays_where_the_answer_is_due(
